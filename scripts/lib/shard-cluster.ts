@@ -1,0 +1,72 @@
+/** N local PostgreSQL shards, each its own server, port and data directory. */
+import net from 'node:net';
+import path from 'node:path';
+import { serverUser } from './os-user.js';
+import { type PgProvider, resolvePgBinaries } from './postgres-binaries.js';
+import { PostgresServer, reachableDataDir } from './postgres-server.js';
+
+export interface ShardClusterOptions {
+  count: number;
+  /** Directory holding `shard-<i>` data directories. */
+  baseDir: string;
+  /** Where data directories go when the postgres OS user cannot reach baseDir (root + closed parent). */
+  fallbackDir: string;
+  provider: PgProvider;
+  /** Fixed ports (shard i gets basePort + i); omitted → free loopback ports. */
+  basePort?: number;
+  durable: boolean;
+  onProgress?: (message: string) => void;
+}
+
+export class ShardCluster {
+  private constructor(readonly servers: PostgresServer[]) {}
+
+  get urls(): string[] {
+    return this.servers.map((s) => s.url);
+  }
+
+  static async start(options: ShardClusterOptions): Promise<ShardCluster> {
+    const runAs = serverUser();
+    const binaries = resolvePgBinaries(options.provider, runAs);
+    options.onProgress?.(`PostgreSQL ${binaries.version} (${binaries.provider}) from ${binaries.binDir}`);
+    const servers: PostgresServer[] = [];
+    for (let i = 0; i < options.count; i++) {
+      const name = `shard-${i}`;
+      const port = options.basePort !== undefined ? options.basePort + i : await freePort();
+      const dataDir = reachableDataDir(path.join(options.baseDir, name), runAs, options.fallbackDir);
+      servers.push(new PostgresServer({ name, dataDir, port, binaries, runAs, durable: options.durable }));
+    }
+    const cluster = new ShardCluster(servers);
+    try {
+      await Promise.all(
+        servers.map(async (server) => {
+          await server.start();
+          options.onProgress?.(`${server.name} ready on port ${server.options.port}`);
+        }),
+      );
+    } catch (error) {
+      await cluster.stop();
+      throw error;
+    }
+    return cluster;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.servers.map((s) => s.stop()));
+  }
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => {
+        if (address && typeof address === 'object') resolve(address.port);
+        else reject(new Error('could not allocate a free port'));
+      });
+    });
+  });
+}

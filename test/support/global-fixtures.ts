@@ -1,0 +1,14 @@
+/** Mocha global fixtures: the shared Temporal dev server and shards live for the whole run. */
+import { startTestStack, stopTestStack } from './stack.js';
+
+export async function mochaGlobalSetup(): Promise<void> {
+  const started = Date.now();
+  const stack = await startTestStack();
+  console.log(
+    `  test stack: Temporal ${stack.temporalAddress}, shards ${stack.shardUrls.join(' ')} (${Date.now() - started} ms)`,
+  );
+}
+
+export async function mochaGlobalTeardown(): Promise<void> {
+  await stopTestStack();
+}
