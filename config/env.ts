@@ -1,3 +1,5 @@
+import { createHmac } from 'node:crypto';
+
 /**
  * The one place that reads the environment. Every variable the platform understands is declared in
  * ENV_VARS with its default and the processes that read it; the README's configuration table and the
@@ -95,7 +97,7 @@ export const ENV_VARS = [
     description: 'Connect timeout to a shard; a down shard fails fast and is retried',
     usedBy: ALL,
   },
-  { name: 'LOG_LEVEL', default: 'info', description: 'debug | info | warn | error', usedBy: ALL },
+  { name: 'LOG_LEVEL', default: 'info', description: 'debug, info, warn or error', usedBy: ALL },
 ] as const satisfies readonly EnvVarSpec[];
 
 export type EnvVarName = (typeof ENV_VARS)[number]['name'];
@@ -186,6 +188,8 @@ export interface AppConfig {
   apiPort: number;
   publicBaseUrl: string;
   jwtSecret: string;
+  /** Signs pagination cursors; derived from JWT_SECRET so every API replica agrees without another secret. */
+  cursorSecret: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
@@ -218,6 +222,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     apiPort,
     publicBaseUrl: readOptional('PUBLIC_BASE_URL', env) ?? `http://localhost:${apiPort}`,
     jwtSecret: readVar('JWT_SECRET', env),
+    cursorSecret: createHmac('sha256', readVar('JWT_SECRET', env))
+      .update('pagination-cursor')
+      .digest('base64url'),
     logLevel: logLevel as AppConfig['logLevel'],
   };
 }

@@ -1,3 +1,7 @@
+/** The Temporal dev server as a managed process: `npm start` persists it to a file; chaos restarts it. */
+import { Connection } from '@temporalio/client';
+import { ManagedProcess } from './managed-process.js';
+
 /** Flags every dev server we start needs (tests, `npm start`, chaos). */
 export const TEMPORAL_DEV_SERVER_ARGS = [
   '--dynamic-config-value',
@@ -11,4 +15,65 @@ export const SEARCH_ATTRIBUTE_FLAGS = [
   'OrderStatus=Keyword',
   '--search-attribute',
   'CustomerId=Keyword',
-];
+] as const;
+
+export interface DevServerOptions {
+  cli: string;
+  /** SQLite file; the server keeps its state across restarts. */
+  dbFile: string;
+  ip: string;
+  port: number;
+  /** undefined → headless */
+  uiPort?: number;
+  onUnexpectedExit?: (code: number | null, signal: NodeJS.Signals | null) => void;
+  output?: (line: string) => void;
+}
+
+export function temporalDevServer(options: DevServerOptions): ManagedProcess {
+  const args = [
+    'server',
+    'start-dev',
+    '--db-filename',
+    options.dbFile,
+    '--sqlite-pragma',
+    'journal_mode=wal',
+    '--ip',
+    options.ip,
+    '--port',
+    String(options.port),
+    ...(options.uiPort === undefined ? ['--headless'] : ['--ui-port', String(options.uiPort)]),
+    ...SEARCH_ATTRIBUTE_FLAGS,
+    ...TEMPORAL_DEV_SERVER_ARGS,
+    '--log-level',
+    'error',
+  ];
+  return new ManagedProcess({
+    name: 'temporal',
+    command: options.cli,
+    args,
+    stopSignal: 'SIGTERM',
+    onUnexpectedExit: options.onUnexpectedExit,
+    output: options.output,
+  });
+}
+
+/** Resolves once the frontend answers; throws after timeoutMs. */
+export async function waitForTemporal(address: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 1_000 });
+      try {
+        await connection.workflowService.getSystemInfo({});
+        return;
+      } finally {
+        await connection.close();
+      }
+    } catch (error) {
+      lastError = error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+  throw new Error(`Temporal at ${address} did not come up: ${String(lastError)}`);
+}

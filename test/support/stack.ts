@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { migrateShards } from '../../db/migrate.js';
 import { parseProvider } from '../../scripts/lib/postgres-binaries.js';
 import { ShardCluster } from '../../scripts/lib/shard-cluster.js';
 import { TEMPORAL_DEV_SERVER_ARGS } from '../../scripts/lib/temporal-dev-server.js';
@@ -66,6 +67,7 @@ export async function startTestShards(count: number, label: string): Promise<Sha
     provider: parseProvider(process.env['PG_PROVIDER']),
     durable: false,
   });
+  await migrateShards(cluster.urls);
   return cluster;
 }
 

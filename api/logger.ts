@@ -1,0 +1,23 @@
+/** Structured JSON lines on stdout. Callers pass fields, never tokens, card numbers or addresses. */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface Logger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+export function createLogger(
+  service: string,
+  level: LogLevel,
+  write = (line: string) => process.stdout.write(line),
+): Logger {
+  const emit = (at: LogLevel) => (message: string, fields?: Record<string, unknown>) => {
+    if (RANK[at] < RANK[level]) return;
+    write(`${JSON.stringify({ time: new Date().toISOString(), level: at, service, message, ...fields })}\n`);
+  };
+  return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
+}

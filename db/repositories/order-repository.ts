@@ -1,0 +1,306 @@
+import { createHash } from 'node:crypto';
+import { and, asc, eq, gte, inArray, lt, type SQL, sql } from 'drizzle-orm';
+import { canTransitionOrder, type OrderStatus } from '../../domain/order-status.js';
+import { compareBytewise } from '../byte-order.js';
+import { type CursorSecret, decodeCursor, encodeCursor, mergeSortedPages } from '../cursor.js';
+import { IdempotencyKeyConflictError, InvalidTransitionError, NotFoundError } from '../errors.js';
+import { assertCents, assertDistinct, assertId, assertLimit, assertQuantity } from '../input-checks.js';
+import { orderLines, orders, type ShippingAddress } from '../schema.js';
+import type { ShardQueryable, ShardSet } from '../shard-set.js';
+import { LOST_RACE, retryOnLostRace, type VersionRetryOptions } from '../version-retry.js';
+import { loadSuborders, type Suborder } from './suborder-repository.js';
+
+export interface OrderLine {
+  itemId: string;
+  quantity: number;
+  priceCents: number;
+}
+
+export interface OrderHeader {
+  orderId: string;
+  customerId: string;
+  status: OrderStatus;
+  totalCents: number;
+  shippingAddress: ShippingAddress | null;
+  orderedAt: Date;
+  expiresAt: Date | null;
+  version: number;
+}
+
+export interface OrderSummary extends OrderHeader {
+  lines: OrderLine[];
+}
+
+export interface OrderDetails extends OrderSummary {
+  suborders: Suborder[];
+}
+
+export interface NewCheckoutOrder {
+  orderId: string;
+  customerId: string;
+  lines: readonly OrderLine[];
+  expiresAt: Date | null;
+}
+
+export interface OrderTransition {
+  customerId: string;
+  orderId: string;
+  to: OrderStatus;
+  /** Recorded with the transition (typically on the way to PAYING). */
+  shippingAddress?: ShippingAddress;
+}
+
+export interface OrderPage {
+  orders: OrderSummary[];
+  nextCursor: string | undefined;
+}
+
+export interface OrderRepository {
+  /**
+   * Writes the order header (status RESERVED, total = Σ quantity × price) and its lines on the customer's
+   * shard. Idempotent: a repeat returns the recorded order unchanged.
+   */
+  createCheckoutOrder(order: NewCheckoutOrder): Promise<OrderDetails>;
+  /** Undefined when there is no such order for this customer (another customer's order included). */
+  getOrder(customerId: string, orderId: string): Promise<OrderDetails | undefined>;
+  /**
+   * Version-checked status change along DESIGN.md §5's lifecycle. Moving to the current status is a no-op
+   * (the retried-activity case); anything else not allowed is an InvalidTransitionError.
+   */
+  transitionOrder(transition: OrderTransition): Promise<OrderHeader>;
+  /** A customer's orders, newest first (ordered_at, order_id descending), optionally only since a time. */
+  listCustomerOrders(query: {
+    customerId: string;
+    limit: number;
+    cursor?: string;
+    since?: Date;
+  }): Promise<OrderPage>;
+  /** Every customer's orders with from <= ordered_at < to, oldest first, merged from every shard. */
+  listOrdersInRange(query: { from: Date; to: Date; limit: number; cursor?: string }): Promise<OrderPage>;
+}
+
+export interface OrderRepositoryDeps extends VersionRetryOptions {
+  shardSet: ShardSet;
+  cursorSecret: CursorSecret;
+}
+
+export const MAX_ORDER_PAGE = 100;
+
+interface OrderPosition {
+  orderedAt: string;
+  orderId: string;
+}
+
+function isOrderPosition(value: unknown): value is OrderPosition {
+  if (typeof value !== 'object' || value === null) return false;
+  const { orderedAt, orderId } = value as Record<string, unknown>;
+  return (
+    typeof orderedAt === 'string' &&
+    !Number.isNaN(Date.parse(orderedAt)) &&
+    typeof orderId === 'string' &&
+    orderId.length > 0
+  );
+}
+
+function positionOf(order: OrderHeader): OrderPosition {
+  return { orderedAt: order.orderedAt.toISOString(), orderId: order.orderId };
+}
+
+function compareOldestFirst(a: OrderHeader, b: OrderHeader): number {
+  return a.orderedAt.getTime() - b.orderedAt.getTime() || compareBytewise(a.orderId, b.orderId);
+}
+
+const fingerprint = (parts: unknown[]) =>
+  createHash('sha256').update(JSON.stringify(parts)).digest('base64url').slice(0, 16);
+
+const idBytewise = sql`${orders.orderId} collate "C"`;
+
+export function createOrderRepository(deps: OrderRepositoryDeps): OrderRepository {
+  const { shardSet, cursorSecret } = deps;
+
+  async function withLines(db: ShardQueryable, headers: OrderHeader[]): Promise<OrderSummary[]> {
+    if (headers.length === 0) return [];
+    const lines = await db
+      .select()
+      .from(orderLines)
+      .where(
+        inArray(
+          orderLines.orderId,
+          headers.map((h) => h.orderId),
+        ),
+      )
+      .orderBy(asc(orderLines.itemId));
+    return headers.map((h) => ({
+      ...h,
+      lines: lines
+        .filter((l) => l.orderId === h.orderId)
+        .map((l) => ({ itemId: l.itemId, quantity: l.quantity, priceCents: l.priceCents })),
+    }));
+  }
+
+  async function readHeader(db: ShardQueryable, customerId: string, orderId: string) {
+    const [header] = await db
+      .select()
+      .from(orders)
+      .where(and(eq(orders.orderId, orderId), eq(orders.customerId, customerId)));
+    return header ? toHeader(header) : undefined;
+  }
+
+  async function readDetails(db: ShardQueryable, customerId: string, orderId: string) {
+    const header = await readHeader(db, customerId, orderId);
+    if (!header) return undefined;
+    const [summary] = await withLines(db, [header]);
+    return { ...summary!, suborders: await loadSuborders(db, [orderId]) };
+  }
+
+  async function pageOf(db: ShardQueryable, where: SQL | undefined, orderBy: SQL[], limit: number) {
+    const rows = await db
+      .select()
+      .from(orders)
+      .where(where)
+      .orderBy(...orderBy)
+      .limit(limit);
+    return rows.map(toHeader);
+  }
+
+  const repository: OrderRepository = {
+    async createCheckoutOrder({ orderId, customerId, lines, expiresAt }) {
+      assertId(orderId, 'orderId');
+      assertId(customerId, 'customerId');
+      if (lines.length === 0) throw new RangeError('an order needs at least one line');
+      assertDistinct(
+        lines.map((l) => l.itemId),
+        'order line items',
+      );
+      for (const line of lines) {
+        assertId(line.itemId, 'itemId');
+        assertQuantity(line.quantity);
+        assertCents(line.priceCents, 'priceCents');
+      }
+      const totalCents = lines.reduce((sum, l) => sum + l.quantity * l.priceCents, 0);
+      assertCents(totalCents, 'order total');
+
+      const { db } = shardSet.forCustomer(customerId);
+      return db.transaction(async (tx) => {
+        const inserted = await tx
+          .insert(orders)
+          .values({ orderId, customerId, status: 'RESERVED', totalCents, expiresAt })
+          .onConflictDoNothing()
+          .returning({ orderId: orders.orderId });
+        if (inserted.length > 0) {
+          await tx.insert(orderLines).values(lines.map((l) => ({ orderId, ...l })));
+        }
+        const recorded = await readDetails(tx, customerId, orderId);
+        if (!recorded)
+          throw new IdempotencyKeyConflictError(`order ${orderId}`, 'it belongs to another customer');
+        return recorded;
+      });
+    },
+
+    async getOrder(customerId, orderId) {
+      return readDetails(shardSet.forCustomer(customerId).db, customerId, orderId);
+    },
+
+    async transitionOrder({ customerId, orderId, to, shippingAddress }) {
+      const { db } = shardSet.forCustomer(customerId);
+      return retryOnLostRace(deps, 'order', orderId, async () => {
+        const current = await readHeader(db, customerId, orderId);
+        if (!current) throw new NotFoundError('order', orderId);
+        if (current.status === to) return current;
+        if (!canTransitionOrder(current.status, to)) {
+          throw new InvalidTransitionError('order', orderId, current.status, to);
+        }
+        const [updated] = await db
+          .update(orders)
+          .set({
+            status: to,
+            version: current.version + 1,
+            updatedAt: new Date(),
+            ...(shippingAddress ? { shippingAddress } : {}),
+          })
+          .where(and(eq(orders.orderId, orderId), eq(orders.version, current.version)))
+          .returning();
+        return updated ? toHeader(updated) : LOST_RACE;
+      });
+    },
+
+    async listCustomerOrders({ customerId, limit, cursor, since }) {
+      assertId(customerId, 'customerId');
+      assertLimit(limit, MAX_ORDER_PAGE);
+      const kind = `orders:${fingerprint([customerId, since?.toISOString() ?? null])}`;
+      const after =
+        cursor === undefined ? undefined : decodeCursor(kind, cursor, isOrderPosition, cursorSecret);
+      const { db } = shardSet.forCustomer(customerId);
+      const headers = await pageOf(
+        db,
+        and(
+          eq(orders.customerId, customerId),
+          since ? gte(orders.orderedAt, since) : undefined,
+          after
+            ? sql`(${orders.orderedAt}, ${idBytewise}) < (${after.orderedAt}::timestamptz, ${after.orderId})`
+            : undefined,
+        ),
+        [sql`${orders.orderedAt} desc nulls last`, sql`${idBytewise} desc`],
+        limit + 1,
+      );
+      const page = headers.slice(0, limit);
+      const last = page[page.length - 1];
+      return {
+        orders: await withLines(db, page),
+        nextCursor:
+          headers.length > limit && last ? encodeCursor(kind, positionOf(last), cursorSecret) : undefined,
+      };
+    },
+
+    async listOrdersInRange({ from, to, limit, cursor }) {
+      assertLimit(limit, MAX_ORDER_PAGE);
+      if (!(from.getTime() <= to.getTime())) throw new RangeError('from must not be after to');
+      const kind = `orders-range:${fingerprint([from.toISOString(), to.toISOString()])}`;
+      const after =
+        cursor === undefined ? undefined : decodeCursor(kind, cursor, isOrderPosition, cursorSecret);
+      const where = and(
+        gte(orders.orderedAt, from),
+        lt(orders.orderedAt, to),
+        after
+          ? sql`(${orders.orderedAt}, ${idBytewise}) > (${after.orderedAt}::timestamptz, ${after.orderId})`
+          : undefined,
+      );
+      const pages = await Promise.all(
+        shardSet.shards.map(({ db }) =>
+          pageOf(db, where, [asc(orders.orderedAt), sql`${idBytewise} asc`], limit + 1),
+        ),
+      );
+      const merged = mergeSortedPages(pages, compareOldestFirst, limit + 1);
+      const page = merged.slice(0, limit);
+      const last = page[page.length - 1];
+      const summaries = await Promise.all(
+        shardSet.shards.map(({ db }) =>
+          withLines(
+            db,
+            page.filter((o) => shardSet.forCustomer(o.customerId).db === db),
+          ),
+        ),
+      );
+      const byId = new Map(summaries.flat().map((o) => [o.orderId, o]));
+      return {
+        orders: page.map((o) => byId.get(o.orderId)!),
+        nextCursor:
+          merged.length > limit && last ? encodeCursor(kind, positionOf(last), cursorSecret) : undefined,
+      };
+    },
+  };
+  return repository;
+}
+
+function toHeader(row: typeof orders.$inferSelect): OrderHeader {
+  return {
+    orderId: row.orderId,
+    customerId: row.customerId,
+    status: row.status,
+    totalCents: row.totalCents,
+    shippingAddress: row.shippingAddress ?? null,
+    orderedAt: row.orderedAt,
+    expiresAt: row.expiresAt,
+    version: row.version,
+  };
+}

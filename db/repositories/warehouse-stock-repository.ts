@@ -1,0 +1,344 @@
+import type postgres from 'postgres';
+import type { AllocationStatus } from '../../domain/stock-status.js';
+import {
+  IdempotencyKeyConflictError,
+  InvalidTransitionError,
+  NotFoundError,
+  OutOfStockError,
+} from '../errors.js';
+import { assertId, assertQuantity } from '../input-checks.js';
+import { groupByShard, type ShardSet } from '../shard-set.js';
+import { LOST_RACE, retryOnLostRace, type VersionRetryOptions } from '../version-retry.js';
+
+export interface WarehouseStockLevel {
+  itemId: string;
+  warehouseId: string;
+  physical: number;
+  available: number;
+  version: number;
+}
+
+export interface AllocationKey {
+  orderId: string;
+  itemId: string;
+  warehouseId: string;
+}
+
+export interface Allocation extends AllocationKey {
+  quantity: number;
+  status: AllocationStatus;
+  version: number;
+}
+
+export interface RestockInput {
+  /** Idempotency key of this delivery of units (e.g. a goods-received note id). */
+  adjustmentId: string;
+  itemId: string;
+  warehouseId: string;
+  quantity: number;
+}
+
+export interface RestockResult {
+  /** False when this adjustment id was applied before: nothing changed this time. */
+  applied: boolean;
+  warehouseStock: WarehouseStockLevel;
+  available: number;
+}
+
+export interface WarehouseStockRepository {
+  /** Per (item, warehouse) units, for the split planner. Items without stock rows are simply absent. */
+  getAvailability(itemIds: readonly string[]): Promise<WarehouseStockLevel[]>;
+  /**
+   * Promises `quantity` units of a COMMITTED reservation to one warehouse: warehouse available −= quantity.
+   * Idempotent per (order, item, warehouse). OutOfStockError when the warehouse lacks them;
+   * InvalidTransitionError when the reservation is not COMMITTED or would be over-allocated.
+   */
+  allocate(input: AllocationKey & { quantity: number }): Promise<Allocation>;
+  /** ALLOCATED → RELEASED, units back to warehouse available. Idempotent; tombstone when absent. */
+  releaseAllocation(key: AllocationKey): Promise<Allocation>;
+  /** ALLOCATED → SHIPPED, physical −= quantity. Idempotent. */
+  shipAllocation(key: AllocationKey): Promise<Allocation>;
+  /** Units arrive: physical, warehouse available and stock available all += quantity, once per adjustment id. */
+  restock(input: RestockInput): Promise<RestockResult>;
+  listAllocations(orderId: string, itemId: string): Promise<Allocation[]>;
+}
+
+export interface WarehouseStockRepositoryDeps extends VersionRetryOptions {
+  shardSet: ShardSet;
+}
+
+type Tx = postgres.TransactionSql;
+
+const ALLOCATION_COLUMNS = (sql: Tx | postgres.Sql) =>
+  sql`order_id as "orderId", item_id as "itemId", warehouse_id as "warehouseId", quantity, status, version`;
+
+const LEVEL_COLUMNS = (sql: Tx | postgres.Sql) =>
+  sql`item_id as "itemId", warehouse_id as "warehouseId", physical, available, version`;
+
+const keyText = (key: AllocationKey) => `${key.orderId}/${key.itemId}/${key.warehouseId}`;
+
+export function createWarehouseStockRepository(deps: WarehouseStockRepositoryDeps): WarehouseStockRepository {
+  const { shardSet } = deps;
+
+  function checkKey(key: AllocationKey): void {
+    assertId(key.orderId, 'orderId');
+    assertId(key.itemId, 'itemId');
+    assertId(key.warehouseId, 'warehouseId');
+  }
+
+  async function lockAllocation(tx: Tx, key: AllocationKey): Promise<Allocation | undefined> {
+    const [row] = await tx<Allocation[]>`
+      select ${ALLOCATION_COLUMNS(tx)} from warehouse_allocations
+      where order_id = ${key.orderId} and item_id = ${key.itemId} and warehouse_id = ${key.warehouseId}
+      for update`;
+    return row;
+  }
+
+  async function setAllocationStatus(
+    tx: Tx,
+    key: AllocationKey,
+    status: AllocationStatus,
+  ): Promise<Allocation> {
+    const [row] = await tx<Allocation[]>`
+      update warehouse_allocations set status = ${status}, version = version + 1, updated_at = now()
+      where order_id = ${key.orderId} and item_id = ${key.itemId} and warehouse_id = ${key.warehouseId}
+      returning ${ALLOCATION_COLUMNS(tx)}`;
+    return row!;
+  }
+
+  /**
+   * Version-checked change of one (item, warehouse) row. `availableDelta < 0` beyond what is there is a
+   * business failure (returned, not thrown, so the caller can word it).
+   */
+  function adjustWarehouseStock(
+    tx: Tx,
+    itemId: string,
+    warehouseId: string,
+    delta: { physical: number; available: number },
+  ): Promise<{ short: number } | { level: WarehouseStockLevel }> {
+    return retryOnLostRace(deps, 'warehouse stock', `${itemId}/${warehouseId}`, async () => {
+      const [row] = await tx<WarehouseStockLevel[]>`
+        select ${LEVEL_COLUMNS(tx)} from warehouse_stock
+        where item_id = ${itemId} and warehouse_id = ${warehouseId}`;
+      if (!row) throw new NotFoundError('warehouse stock', `${itemId}/${warehouseId}`);
+      if (row.available + delta.available < 0) return { short: row.available };
+      const [level] = await tx<WarehouseStockLevel[]>`
+        update warehouse_stock
+        set physical = physical + ${delta.physical}, available = available + ${delta.available},
+            version = version + 1, updated_at = now()
+        where item_id = ${itemId} and warehouse_id = ${warehouseId} and version = ${row.version}
+        returning ${LEVEL_COLUMNS(tx)}`;
+      return level ? { level } : LOST_RACE;
+    });
+  }
+
+  function addToStockAvailable(tx: Tx, itemId: string, delta: number): Promise<number> {
+    return retryOnLostRace(deps, 'stock', itemId, async () => {
+      const [row] = await tx<{ version: number }[]>`select version from stock where item_id = ${itemId}`;
+      if (!row) throw new NotFoundError('stock of item', itemId);
+      const [updated] = await tx<{ available: number }[]>`
+        update stock set available = available + ${delta}, version = version + 1, updated_at = now()
+        where item_id = ${itemId} and version = ${row.version}
+        returning available`;
+      return updated ? updated.available : LOST_RACE;
+    });
+  }
+
+  /** The allocation may not exceed what the order's COMMITTED reservation of the item still leaves. */
+  async function assertAllocatable(tx: Tx, key: AllocationKey): Promise<void> {
+    const [reservation] = await tx<{ status: string; quantity: number }[]>`
+      select status, quantity from stock_reservations
+      where order_id = ${key.orderId} and item_id = ${key.itemId}
+      for update`;
+    if (!reservation) throw new NotFoundError('reservation', `${key.orderId}/${key.itemId}`);
+    if (reservation.status !== 'COMMITTED') {
+      throw new InvalidTransitionError(
+        'reservation',
+        `${key.orderId}/${key.itemId}`,
+        reservation.status,
+        'ALLOCATED',
+        'only a committed (paid) reservation can be allocated',
+      );
+    }
+    const [live] = await tx<{ units: number }[]>`
+      select coalesce(sum(quantity), 0)::int as units from warehouse_allocations
+      where order_id = ${key.orderId} and item_id = ${key.itemId} and status in ('ALLOCATED', 'SHIPPED')`;
+    if (live && live.units > reservation.quantity) {
+      throw new InvalidTransitionError(
+        'reservation',
+        `${key.orderId}/${key.itemId}`,
+        'COMMITTED',
+        'ALLOCATED',
+        `allocations (${live.units}) would exceed the reserved ${reservation.quantity}`,
+      );
+    }
+  }
+
+  async function releaseOne(tx: Tx, key: AllocationKey): Promise<Allocation> {
+    const existing = await lockAllocation(tx, key);
+    if (!existing) {
+      const [tombstone] = await tx<Allocation[]>`
+        insert into warehouse_allocations (order_id, item_id, warehouse_id, quantity, status)
+        values (${key.orderId}, ${key.itemId}, ${key.warehouseId}, 0, 'RELEASED')
+        on conflict (order_id, item_id, warehouse_id) do nothing
+        returning ${ALLOCATION_COLUMNS(tx)}`;
+      // A concurrent allocate won the insert: release what it took.
+      return tombstone ?? releaseOne(tx, key);
+    }
+    if (existing.status === 'RELEASED') return existing;
+    if (existing.status === 'SHIPPED') {
+      throw new InvalidTransitionError('allocation', keyText(key), 'SHIPPED', 'RELEASED', 'already shipped');
+    }
+    await adjustWarehouseStock(tx, key.itemId, key.warehouseId, {
+      physical: 0,
+      available: existing.quantity,
+    });
+    return setAllocationStatus(tx, key, 'RELEASED');
+  }
+
+  return {
+    async getAvailability(itemIds) {
+      for (const id of itemIds) assertId(id, 'itemId');
+      const groups = groupByShard([...new Set(itemIds)], (id) => shardSet.forItem(id));
+      const perShard = await Promise.all(
+        groups.map(
+          ({ shard, values }) => shard.sql<WarehouseStockLevel[]>`
+            select ${LEVEL_COLUMNS(shard.sql)} from warehouse_stock
+            where item_id = any(${values}::text[])
+            order by item_id, warehouse_id`,
+        ),
+      );
+      return perShard.flat();
+    },
+
+    async allocate(input) {
+      checkKey(input);
+      assertQuantity(input.quantity);
+      const { sql } = shardSet.forItem(input.itemId);
+      return sql.begin(async (tx) => {
+        const [inserted] = await tx<Allocation[]>`
+          insert into warehouse_allocations (order_id, item_id, warehouse_id, quantity, status)
+          values (${input.orderId}, ${input.itemId}, ${input.warehouseId}, ${input.quantity}, 'ALLOCATED')
+          on conflict (order_id, item_id, warehouse_id) do nothing
+          returning ${ALLOCATION_COLUMNS(tx)}`;
+        if (!inserted) {
+          const existing = (await lockAllocation(tx, input))!;
+          const isTombstone = existing.status === 'RELEASED' && existing.quantity === 0;
+          if (!isTombstone && existing.quantity !== input.quantity) {
+            throw new IdempotencyKeyConflictError(
+              `allocation ${keyText(input)}`,
+              `quantity ${existing.quantity} recorded, ${input.quantity} asked`,
+            );
+          }
+          return existing;
+        }
+        await assertAllocatable(tx, input);
+        const outcome = await adjustWarehouseStock(tx, input.itemId, input.warehouseId, {
+          physical: 0,
+          available: -input.quantity,
+        });
+        if ('short' in outcome) {
+          throw new OutOfStockError([
+            { itemId: input.itemId, requested: input.quantity, available: outcome.short },
+          ]);
+        }
+        return inserted;
+      });
+    },
+
+    async releaseAllocation(key) {
+      checkKey(key);
+      const { sql } = shardSet.forItem(key.itemId);
+      return sql.begin((tx) => releaseOne(tx, key));
+    },
+
+    async shipAllocation(key) {
+      checkKey(key);
+      const { sql } = shardSet.forItem(key.itemId);
+      return sql.begin(async (tx) => {
+        const existing = await lockAllocation(tx, key);
+        if (!existing || (existing.status === 'RELEASED' && existing.quantity === 0)) {
+          throw new NotFoundError('allocation', keyText(key));
+        }
+        if (existing.status === 'SHIPPED') return existing;
+        if (existing.status === 'RELEASED') {
+          throw new InvalidTransitionError(
+            'allocation',
+            keyText(key),
+            'RELEASED',
+            'SHIPPED',
+            'it was released',
+          );
+        }
+        await adjustWarehouseStock(tx, key.itemId, key.warehouseId, {
+          physical: -existing.quantity,
+          available: 0,
+        });
+        return setAllocationStatus(tx, key, 'SHIPPED');
+      });
+    },
+
+    async restock(input) {
+      assertId(input.adjustmentId, 'adjustmentId');
+      assertId(input.itemId, 'itemId');
+      assertId(input.warehouseId, 'warehouseId');
+      assertQuantity(input.quantity);
+      const { sql } = shardSet.forItem(input.itemId);
+      return sql.begin(async (tx) => {
+        const [known] = await tx<{ ok: boolean }[]>`
+          select exists (select 1 from stock where item_id = ${input.itemId}) as ok`;
+        if (!known?.ok) throw new NotFoundError('item', input.itemId);
+        const [warehouse] = await tx<{ ok: boolean }[]>`
+          select exists (select 1 from warehouses where warehouse_id = ${input.warehouseId}) as ok`;
+        if (!warehouse?.ok) throw new NotFoundError('warehouse', input.warehouseId);
+
+        const inserted = await tx`
+          insert into stock_adjustments (adjustment_id, item_id, warehouse_id, quantity)
+          values (${input.adjustmentId}, ${input.itemId}, ${input.warehouseId}, ${input.quantity})
+          on conflict (adjustment_id) do nothing`;
+        if (inserted.count === 0) {
+          const [recorded] = await tx<RestockInput[]>`
+            select adjustment_id as "adjustmentId", item_id as "itemId", warehouse_id as "warehouseId", quantity
+            from stock_adjustments where adjustment_id = ${input.adjustmentId}`;
+          if (
+            recorded &&
+            (recorded.itemId !== input.itemId ||
+              recorded.warehouseId !== input.warehouseId ||
+              recorded.quantity !== input.quantity)
+          ) {
+            throw new IdempotencyKeyConflictError(
+              `restock ${input.adjustmentId}`,
+              'different item, warehouse or quantity',
+            );
+          }
+          const [level] = await tx<WarehouseStockLevel[]>`
+            select ${LEVEL_COLUMNS(tx)} from warehouse_stock
+            where item_id = ${input.itemId} and warehouse_id = ${input.warehouseId}`;
+          const [stockRow] = await tx<{ available: number }[]>`
+            select available from stock where item_id = ${input.itemId}`;
+          return { applied: false, warehouseStock: level!, available: stockRow!.available };
+        }
+        // First units of this item in this warehouse: start the row at zero, then add like any restock.
+        await tx`
+          insert into warehouse_stock (item_id, warehouse_id, physical, available)
+          values (${input.itemId}, ${input.warehouseId}, 0, 0)
+          on conflict (item_id, warehouse_id) do nothing`;
+        const outcome = await adjustWarehouseStock(tx, input.itemId, input.warehouseId, {
+          physical: input.quantity,
+          available: input.quantity,
+        });
+        if ('short' in outcome) throw new Error('unreachable: a restock only adds units');
+        const available = await addToStockAvailable(tx, input.itemId, input.quantity);
+        return { applied: true, warehouseStock: outcome.level, available };
+      });
+    },
+
+    async listAllocations(orderId, itemId) {
+      const { sql } = shardSet.forItem(itemId);
+      return sql<Allocation[]>`
+        select ${ALLOCATION_COLUMNS(sql)} from warehouse_allocations
+        where order_id = ${orderId} and item_id = ${itemId}
+        order by warehouse_id`;
+    },
+  };
+}

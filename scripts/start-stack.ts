@@ -1,0 +1,130 @@
+/**
+ * The local platform in one process tree: Temporal dev server (persisted to .data/temporal.db), the
+ * PostgreSQL shards (or SHARD_URLS), migrations and the demo catalog, both workers and the API.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadConfig } from '../config/env.js';
+import { migrateShards } from '../db/migrate.js';
+import { seedDemoCatalog } from '../db/seed-demo-catalog.js';
+import { createShardSet } from '../db/shard-set.js';
+import type { ManagedProcess } from './lib/managed-process.js';
+import { PLATFORM_ENTRY_POINTS, platformProcess, waitForHealthy } from './lib/platform-processes.js';
+import { parseProvider } from './lib/postgres-binaries.js';
+import { checkoutId, PROJECT_ROOT } from './lib/project-paths.js';
+import { ShardCluster } from './lib/shard-cluster.js';
+import { temporalDevServer, waitForTemporal } from './lib/temporal-dev-server.js';
+
+const env = process.env;
+const say = (message: string) => console.log(`[start] ${message}`);
+
+function intFrom(name: string, fallback: number): number {
+  const raw = env[name];
+  const value = raw === undefined || raw === '' ? fallback : Number(raw);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return value;
+}
+
+const dataDir = path.resolve(PROJECT_ROOT, env['DATA_DIR'] || '.data');
+const temporalAddress = env['TEMPORAL_ADDRESS'] || '127.0.0.1:7233';
+const [temporalHost, temporalPort] = temporalAddress.split(':');
+const uiPort = intFrom('TEMPORAL_UI_PORT', 8233);
+const apiPort = intFrom('API_PORT', 3000);
+const shardCount = intFrom('SHARDS', 2);
+const seedItems = intFrom('SEED_ITEMS', 1200);
+const cli = env['TEMPORAL_CLI'];
+if (!cli) throw new Error('TEMPORAL_CLI is not set; run through `npm start`');
+
+const running: ManagedProcess[] = [];
+let shards: ShardCluster | undefined;
+let shuttingDown = false;
+
+async function shutdown(code: number): Promise<never> {
+  if (!shuttingDown) {
+    shuttingDown = true;
+    say('stopping…');
+    for (const proc of [...running].reverse()) await proc.stop();
+    await shards?.stop();
+    say('stopped');
+  }
+  process.exit(code);
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void shutdown(0));
+
+const died = (name: string) => (code: number | null, signal: NodeJS.Signals | null) => {
+  if (shuttingDown) return;
+  console.error(`[start] ${name} exited unexpectedly (${signal ?? `code ${code}`}); stopping the stack`);
+  void shutdown(1);
+};
+
+try {
+  fs.mkdirSync(dataDir, { recursive: true });
+
+  const temporal = temporalDevServer({
+    cli,
+    dbFile: path.join(dataDir, 'temporal.db'),
+    ip: temporalHost || '127.0.0.1',
+    port: Number(temporalPort),
+    uiPort,
+    onUnexpectedExit: died('temporal'),
+  });
+  temporal.start();
+  running.push(temporal);
+
+  let shardUrls = env['SHARD_URLS'];
+  if (!shardUrls) {
+    say(`starting ${shardCount} PostgreSQL shard(s) in ${path.relative(PROJECT_ROOT, dataDir)}/shards`);
+    shards = await ShardCluster.start({
+      count: shardCount,
+      baseDir: path.join(dataDir, 'shards'),
+      fallbackDir: path.join('/var/tmp', `order-platform-${checkoutId()}`, 'shards'),
+      provider: parseProvider(env['PG_PROVIDER']),
+      basePort: intFrom('SHARD_BASE_PORT', 55432),
+      durable: true,
+      onProgress: say,
+    });
+    shardUrls = shards.urls.join(',');
+  }
+  const childEnv = {
+    ...env,
+    SHARD_URLS: shardUrls,
+    TEMPORAL_ADDRESS: temporalAddress,
+    API_PORT: String(apiPort),
+  };
+  const config = loadConfig(childEnv);
+
+  say('migrating shards');
+  await migrateShards(config.db.shardUrls);
+  const shardSet = createShardSet(config.db);
+  try {
+    const seeded = await seedDemoCatalog(shardSet, { items: seedItems });
+    say(`demo catalog: ${JSON.stringify(seeded)}`);
+  } finally {
+    await shardSet.close();
+  }
+
+  await waitForTemporal(temporalAddress);
+  say(`Temporal ready on ${temporalAddress}`);
+
+  for (const name of Object.keys(PLATFORM_ENTRY_POINTS) as (keyof typeof PLATFORM_ENTRY_POINTS)[]) {
+    const proc = platformProcess(name, childEnv, { onUnexpectedExit: died(name) });
+    proc.start();
+    running.push(proc);
+  }
+  const apiUrl = `http://localhost:${apiPort}`;
+  await waitForHealthy(apiUrl);
+
+  console.log(`
+  API            ${apiUrl}
+  API docs       ${apiUrl}/docs
+  Temporal UI    http://localhost:${uiPort}
+  Temporal gRPC  ${temporalAddress}   (temporal --address ${temporalAddress} workflow list)
+  Shards         ${config.db.shardUrls.join('\n                 ')}
+
+[start] ready — Ctrl-C stops everything`);
+} catch (error) {
+  console.error(`[start] failed: ${error instanceof Error ? error.message : String(error)}`);
+  await shutdown(1);
+}

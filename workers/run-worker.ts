@@ -1,0 +1,50 @@
+/**
+ * Shared start-up of a worker process: config, shard pools, Temporal connection, graceful shutdown.
+ * The SDK's runtime turns SIGINT/SIGTERM into worker.shutdown(): polling stops, running activities get
+ * shutdownGraceTime to finish, then run() resolves and the pools are closed.
+ */
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { type AppConfig, loadConfig } from '../config/env.js';
+import { createRepositories, type Repositories } from '../db/repositories/index.js';
+import { createShardSet } from '../db/shard-set.js';
+
+export interface WorkerSpec {
+  name: string;
+  taskQueue(config: AppConfig): string;
+  activities(deps: { config: AppConfig; repos: Repositories }): object;
+  workflows?: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'>;
+}
+
+export async function runWorker(spec: WorkerSpec): Promise<void> {
+  const config = loadConfig();
+  const shards = createShardSet(config.db);
+  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  try {
+    const worker = await Worker.create({
+      connection,
+      namespace: config.temporal.namespace,
+      taskQueue: spec.taskQueue(config),
+      activities: spec.activities({
+        config,
+        repos: createRepositories({ shardSet: shards, cursorSecret: config.cursorSecret }),
+      }),
+      ...spec.workflows,
+      maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
+      maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTasks,
+      shutdownGraceTime: `${config.worker.shutdownGraceSeconds} seconds`,
+    });
+    console.log(
+      JSON.stringify({
+        level: 'info',
+        service: spec.name,
+        message: 'worker started',
+        taskQueue: spec.taskQueue(config),
+      }),
+    );
+    await worker.run();
+    console.log(JSON.stringify({ level: 'info', service: spec.name, message: 'worker stopped' }));
+  } finally {
+    await connection.close();
+    await shards.close();
+  }
+}
