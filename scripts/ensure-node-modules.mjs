@@ -4,6 +4,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/**
+ * `npm install` rather than `npm ci`: the versions are the lockfile's either way, but `npm ci` rejects a
+ * lockfile whose optional platform packages (e.g. @biomejs/cli-win32-x64) a registry mirror does not
+ * carry, while `npm install` skips them.
+ */
+export const NPM_INSTALL_ARGS = ['install', '--no-audit', '--no-fund'];
+
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 export function ensureNodeModules(log = (m) => console.error(m)) {
