@@ -1,12 +1,48 @@
+/**
+ * Maps data-layer errors to what Temporal should do with them: business errors become non-retryable
+ * ApplicationFailures with a type the workflow branches on; everything else (a shard down, a lost race
+ * after the repository's own retries, a serialization failure) is rethrown and retried with backoff.
+ */
 import { ApplicationFailure } from '@temporalio/activity';
+import {
+  IdempotencyKeyConflictError,
+  InvalidTransitionError,
+  NotFoundError,
+  OutOfStockError,
+} from '../db/errors.js';
+import { PaymentStateError } from './payment/authorization-state.js';
 
-/** Failure types the workflow branches on; never retried. */
+/** Failure types the workflows branch on. */
 export const FAILURE = {
-  unknownItems: 'UnknownItems',
   outOfStock: 'OutOfStock',
+  notFound: 'NotFound',
   invalidTransition: 'InvalidTransition',
+  idempotencyConflict: 'IdempotencyKeyConflict',
+  paymentDeclined: 'PaymentDeclined',
+  paymentState: 'PaymentStateError',
 } as const;
 
-export function businessFailure(type: string, message: string, details?: unknown): ApplicationFailure {
-  return ApplicationFailure.nonRetryable(message, type, details);
+export function toActivityFailure(error: unknown): unknown {
+  if (error instanceof OutOfStockError) {
+    return ApplicationFailure.nonRetryable(error.message, FAILURE.outOfStock, { lines: error.lines });
+  }
+  if (error instanceof NotFoundError) return ApplicationFailure.nonRetryable(error.message, FAILURE.notFound);
+  if (error instanceof InvalidTransitionError) {
+    return ApplicationFailure.nonRetryable(error.message, FAILURE.invalidTransition);
+  }
+  if (error instanceof IdempotencyKeyConflictError) {
+    return ApplicationFailure.nonRetryable(error.message, FAILURE.idempotencyConflict);
+  }
+  if (error instanceof PaymentStateError)
+    return ApplicationFailure.nonRetryable(error.message, FAILURE.paymentState);
+  return error;
+}
+
+/** Runs a repository call, translating its business errors for Temporal. */
+export async function businessErrorsAsFailures<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw toActivityFailure(error);
+  }
 }

@@ -1,22 +1,24 @@
-/** Adapts the repositories to the narrow ports the order activities depend on. */
+/** Builds each worker's activities from the repositories and outside services they need. */
 import type { Repositories } from '../db/repositories/index.js';
-import type { OrderActivityDeps } from './order-activities.js';
+import { createFulfillmentActivities } from './fulfillment-activities.js';
+import { createOrderActivities } from './order-activities.js';
+import type { PaymentGateway } from './payment/gateway.js';
+import { createPaymentActivities } from './payment-activities.js';
+import { createWarehouseActivities } from './warehouse-activities.js';
 
-export function createOrderActivityDeps(repos: Repositories): OrderActivityDeps {
+/** Everything the order worker runs: the order workflow's steps and its fulfillment child's. */
+export function createOrderWorkerActivities(repos: Repositories, gateway: PaymentGateway) {
   return {
-    catalog: {
-      async pricesOf(itemIds) {
-        const items = await repos.catalog.getItems(itemIds);
-        return new Map(items.map((item) => [item.itemId, item.priceCents]));
-      },
-    },
-    orders: {
-      async createCheckoutOrder(order) {
-        await repos.orders.createCheckoutOrder(order);
-      },
-      async setStatus(customerId, orderId, status) {
-        await repos.orders.transitionOrder({ customerId, orderId, to: status });
-      },
-    },
+    ...createOrderActivities({ catalog: repos.catalog, stock: repos.stock, orders: repos.orders }),
+    ...createPaymentActivities({ gateway }),
+    ...createFulfillmentActivities({
+      warehouses: repos.warehouses,
+      warehouseStock: repos.warehouseStock,
+      suborders: repos.suborders,
+    }),
   };
+}
+
+export function createWarehouseWorkerActivities(repos: Repositories) {
+  return createWarehouseActivities({ suborders: repos.suborders });
 }

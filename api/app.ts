@@ -1,10 +1,12 @@
 /** The HTTP application, built from its dependencies (no globals): routes, auth, problem+json errors. */
+import type { Client } from '@temporalio/client';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
-import { type AuthVariables, requireAuth } from './auth.js';
+import { type AuthVariables, requireAuth, requireOperator } from './auth.js';
 import type { Logger } from './logger.js';
 import { ProblemError, problemResponse, problems } from './problem.js';
+import { adminSuborderRoutes } from './routes/admin-suborders.js';
 import { type CheckoutDeps, checkoutRoutes } from './routes/checkout.js';
 import { type DependencyProbe, healthRoutes } from './routes/health.js';
 import { type OrderReadDeps, orderRoutes } from './routes/orders.js';
@@ -14,6 +16,7 @@ export interface ApiDeps {
   probes: readonly DependencyProbe[];
   checkout: CheckoutDeps;
   orders: OrderReadDeps;
+  temporal: Client;
   logger: Logger;
 }
 
@@ -39,10 +42,13 @@ export function createApp(deps: ApiDeps): Hono<{ Variables: AuthVariables }> {
 
   const auth = requireAuth(deps.jwtSecret);
   app.use('/checkout', auth);
+  app.use('/checkout/*', auth);
+  app.use('/admin/*', auth, requireOperator());
   app.use('/orders/*', auth);
   app.use('/orders', auth);
   app.route('/', checkoutRoutes(deps.checkout));
   app.route('/', orderRoutes(deps.orders));
+  app.route('/', adminSuborderRoutes(deps.temporal));
 
   app.notFound((c) => problemResponse(c, problems.notFound(`No route for ${c.req.method} ${c.req.path}`)));
   app.onError((error, c) => {

@@ -1,12 +1,14 @@
 /** The API process: config, Temporal client, shard pools, HTTP server; SIGTERM/SIGINT close it cleanly. */
 import { serve } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
+import { createSimulatedGateway, InvalidCardError } from '../activities/payment/simulator.js';
 import { loadConfig } from '../config/env.js';
 import { createRepositories } from '../db/repositories/index.js';
 import { createShardSet } from '../db/shard-set.js';
 import { createApp } from './app.js';
 import { createLogger } from './logger.js';
 import { createOrderReads } from './order-reads.js';
+import { ProblemError, problems } from './problem.js';
 
 const config = loadConfig();
 const logger = createLogger('api', config.logLevel);
@@ -14,10 +16,18 @@ const shards = createShardSet(config.db);
 const repos = createRepositories({ shardSet: shards, cursorSecret: config.cursorSecret });
 const connection = await Connection.connect({ address: config.temporal.address });
 const temporal = new Client({ connection, namespace: config.temporal.namespace });
+// The API only tokenizes cards (the shopper-facing half of the gateway); the order worker moves money.
+const gateway = createSimulatedGateway({
+  ledger: repos.payments,
+  tokenSecret: config.payment.tokenSecret,
+  latencyMs: 0,
+  failureRate: 0,
+});
 
 const app = createApp({
   jwtSecret: config.jwtSecret,
   logger,
+  temporal,
   probes: [
     { name: 'temporal', check: async () => void (await connection.workflowService.getSystemInfo({})) },
     ...shards.shards.map((shard) => ({
@@ -28,8 +38,24 @@ const app = createApp({
   checkout: {
     temporal,
     orderTaskQueue: config.temporal.orderTaskQueue,
+    warehouseTaskQueue: config.temporal.warehouseTaskQueue,
     reservationTtlSeconds: config.reservationTtlSeconds,
     publicBaseUrl: config.publicBaseUrl,
+    cartOf: async (customerId) =>
+      (await repos.carts.getCart(customerId)).lines.map(({ itemId, quantity }) => ({ itemId, quantity })),
+    orderStatusOf: async (customerId, orderId) => (await repos.orders.getOrder(customerId, orderId))?.status,
+    tokenizeCard: async (customerId, card) => {
+      try {
+        return (await gateway.tokenize({ customerId, card })).paymentToken;
+      } catch (error) {
+        if (!(error instanceof InvalidCardError)) throw error;
+        throw new ProblemError(
+          problems.validation(`Invalid card: ${error.message}`, [
+            { field: `paymentDetails.${error.field}`, message: error.message },
+          ]),
+        );
+      }
+    },
   },
   orders: createOrderReads(repos.orders),
 });

@@ -98,6 +98,26 @@ export const ENV_VARS = [
     usedBy: ALL,
   },
   { name: 'LOG_LEVEL', default: 'info', description: 'debug, info, warn or error', usedBy: ALL },
+  {
+    name: 'PAYMENT_TOKEN_SECRET',
+    default: 'dev-payment-secret-change-me',
+    description:
+      "Signs the payment simulator's card tokens (the API issues them, the order worker redeems them)",
+    usedBy: ['api', 'order-worker'],
+  },
+  {
+    name: 'PAYMENT_LATENCY_MS',
+    default: '0',
+    description: 'Payment simulator: added latency per gateway call',
+    usedBy: ['order-worker'],
+  },
+  {
+    name: 'PAYMENT_FAILURE_RATE',
+    default: '0',
+    description:
+      'Payment simulator: share of gateway calls (0–1) that fail transiently, before or after taking effect',
+    usedBy: ['order-worker'],
+  },
 ] as const satisfies readonly EnvVarSpec[];
 
 export type EnvVarName = (typeof ENV_VARS)[number]['name'];
@@ -148,6 +168,19 @@ function positiveInt(name: EnvVarName, env: Env): number {
   return n;
 }
 
+function nonNegativeNumber(name: EnvVarName, env: Env): number {
+  const raw = readVar(name, env);
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new ConfigError(`${name} must be a number ≥ 0, got "${raw}"`);
+  return n;
+}
+
+function fraction(name: EnvVarName, env: Env): number {
+  const n = nonNegativeNumber(name, env);
+  if (n > 1) throw new ConfigError(`${name} must be between 0 and 1, got "${n}"`);
+  return n;
+}
+
 export function parseShardUrls(raw: string): string[] {
   const urls = raw
     .split(',')
@@ -180,11 +213,18 @@ export interface WorkerConfig {
   shutdownGraceSeconds: number;
 }
 
+export interface PaymentSimulatorConfig {
+  tokenSecret: string;
+  latencyMs: number;
+  failureRate: number;
+}
+
 export interface AppConfig {
   temporal: TemporalConfig;
   db: DbConfig;
   worker: WorkerConfig;
   reservationTtlSeconds: number;
+  payment: PaymentSimulatorConfig;
   apiPort: number;
   publicBaseUrl: string;
   jwtSecret: string;
@@ -219,6 +259,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
       shutdownGraceSeconds: positiveInt('WORKER_SHUTDOWN_GRACE_SECONDS', env),
     },
     reservationTtlSeconds: positiveInt('RESERVATION_TTL_SECONDS', env),
+    payment: {
+      tokenSecret: readVar('PAYMENT_TOKEN_SECRET', env),
+      latencyMs: nonNegativeNumber('PAYMENT_LATENCY_MS', env),
+      failureRate: fraction('PAYMENT_FAILURE_RATE', env),
+    },
     apiPort,
     publicBaseUrl: readOptional('PUBLIC_BASE_URL', env) ?? `http://localhost:${apiPort}`,
     jwtSecret: readVar('JWT_SECRET', env),

@@ -55,14 +55,24 @@ interface OrderLedger {
  *  4. at most one successful AUTHORIZE and CAPTURE; captured − refunded = total for a charged order
  *     (PENDING onwards), 0 for any other; the total equals its lines.
  */
-export async function checkInvariants(shardSet: ShardSet, scope: InvariantScope = {}): Promise<InvariantViolation[]> {
+export async function checkInvariants(
+  shardSet: ShardSet,
+  scope: InvariantScope = {},
+): Promise<InvariantViolation[]> {
   const perShard = await Promise.all(
-    shardSet.shards.map(async (shard) => [...(await checkItems(shard, scope)), ...(await checkOrders(shard, scope))]),
+    shardSet.shards.map(async (shard) => [
+      ...(await checkItems(shard, scope)),
+      ...(await checkOrders(shard, scope)),
+    ]),
   );
   return perShard.flat();
 }
 
-function scopeFilter(sql: postgres.Sql, column: postgres.PendingQuery<postgres.Row[]>, ids?: readonly string[]) {
+function scopeFilter(
+  sql: postgres.Sql,
+  column: postgres.PendingQuery<postgres.Row[]>,
+  ids?: readonly string[],
+) {
   return ids ? sql`${column} = any(${[...ids]}::text[])` : sql`true`;
 }
 
@@ -136,13 +146,22 @@ async function checkItems(shard: Shard, scope: InvariantScope): Promise<Invarian
       );
     }
     if (!item.hasStockRow) report(3, item.itemId, 'item has no stock row');
-    if (item.stockAvailable < 0) report(3, item.itemId, `stock.available is negative (${item.stockAvailable})`);
+    if (item.stockAvailable < 0)
+      report(3, item.itemId, `stock.available is negative (${item.stockAvailable})`);
     if (item.negativeWarehouseRows > 0) {
-      report(3, item.itemId, `${item.negativeWarehouseRows} warehouse row(s) negative or physical < available`);
+      report(
+        3,
+        item.itemId,
+        `${item.negativeWarehouseRows} warehouse row(s) negative or physical < available`,
+      );
     }
     if (item.negativeEffects > 0) report(3, item.itemId, 'a reservation has a negative quantity');
     if (item.committedUnallocated < 0 || item.overAllocatedOrders.length > 0) {
-      report(3, item.itemId, `allocated beyond the reservation for order(s) ${item.overAllocatedOrders.join(', ')}`);
+      report(
+        3,
+        item.itemId,
+        `allocated beyond the reservation for order(s) ${item.overAllocatedOrders.join(', ')}`,
+      );
     }
     if (item.allocationsWithoutCommit.length > 0) {
       report(
@@ -184,7 +203,8 @@ async function checkOrders(shard: Shard, scope: InvariantScope): Promise<Invaria
     where ${scopeFilter(sql, sql`coalesce(o.order_id, l.order_id)`, scope.orderIds)}`;
 
   const violations: InvariantViolation[] = [];
-  const report = (key: string, message: string) => violations.push({ invariant: 4, shard: shard.id, key, message });
+  const report = (key: string, message: string) =>
+    violations.push({ invariant: 4, shard: shard.id, key, message });
   for (const order of rows) {
     const key = order.paymentOrderId;
     const net = order.capturedCents - order.refundedCents;

@@ -1,13 +1,21 @@
-/** The order worker: runs orderWorkflow and its activities on ORDER_TASK_QUEUE. */
-
-import { createOrderActivities } from '../activities/order-activities.js';
-import { createOrderActivityDeps } from '../activities/wiring.js';
+/** The order worker: orderWorkflow, fulfillmentWorkflow and their activities on ORDER_TASK_QUEUE. */
+import { createSimulatedGateway } from '../activities/payment/simulator.js';
+import { createOrderWorkerActivities } from '../activities/wiring.js';
 import { runWorker } from './run-worker.js';
 import { workflowSource } from './workflow-source.js';
 
 await runWorker({
   name: 'order-worker',
   taskQueue: (config) => config.temporal.orderTaskQueue,
-  activities: ({ repos }) => createOrderActivities(createOrderActivityDeps(repos)),
+  activities: ({ config, repos }) =>
+    createOrderWorkerActivities(
+      repos,
+      createSimulatedGateway({
+        ledger: repos.payments,
+        tokenSecret: config.payment.tokenSecret,
+        latencyMs: config.payment.latencyMs,
+        failureRate: config.payment.failureRate,
+      }),
+    ),
   workflows: workflowSource(),
 });

@@ -1,11 +1,35 @@
-/** Names of the order workflow's messages, shared by the workflow, the API and operators' CLI commands. */
+/** Names of the workflows' messages, shared by the workflows, the API and operators' CLI commands. */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { BeginCheckoutRequest, BeginCheckoutResult, OrderState } from './types.js';
+import type {
+  BeginCheckoutRequest,
+  BeginCheckoutResult,
+  OrderOutcome,
+  OrderState,
+  PaymentDetails,
+  SuborderEvent,
+  SuborderState,
+} from './types.js';
 
 export const ORDER_WORKFLOW_TYPE = 'orderWorkflow';
+export const FULFILLMENT_WORKFLOW_TYPE = 'fulfillmentWorkflow';
 export const orderWorkflowId = (orderId: string): string => `order-${orderId}`;
+export const fulfillmentWorkflowId = (orderId: string): string => `fulfillment-${orderId}`;
 
+// Order workflow: the shopper's side.
 export const beginCheckoutUpdate = defineUpdate<BeginCheckoutResult, [BeginCheckoutRequest]>('beginCheckout');
+export const providePaymentUpdate = defineUpdate<OrderOutcome, [PaymentDetails]>('providePayment');
+export const submitOrderUpdate = defineUpdate<OrderOutcome, []>('submitOrder');
 /** `temporal workflow signal --workflow-id order-… --name cancel` */
 export const cancelSignal = defineSignal<[{ reason?: string }?]>('cancel');
+export const cancelOrderUpdate = defineUpdate<OrderOutcome, [{ reason?: string }]>('cancelOrder');
 export const orderStateQuery = defineQuery<OrderState>('orderState');
+
+// Order workflow: warehouse events (operators and warehouses), forwarded to the fulfillment child.
+export const shipSuborderUpdate = defineUpdate<SuborderState, [SuborderEvent]>('shipSuborder');
+export const deliverSuborderUpdate = defineUpdate<SuborderState, [SuborderEvent]>('deliverSuborder');
+
+// Between the order workflow and its fulfillment child.
+export const suborderEventSignal =
+  defineSignal<[{ kind: 'SHIP' | 'DELIVER' | 'CANCEL'; suborderId?: string }]>('suborderEvent');
+export const fulfillmentProgressSignal =
+  defineSignal<[{ suborders: SuborderState[] }]>('fulfillmentProgress');

@@ -1,68 +1,154 @@
+/**
+ * One workflow per order, its whole life (DESIGN.md §5): begin checkout (reserve all or nothing) →
+ * reservation window → payment → fulfillment child (warehouse split, shipping) → delivered; or expiry,
+ * decline or cancellation, each with its compensations.
+ */
 import {
+  ActivityFailure,
   ApplicationFailure,
+  type ChildWorkflowHandle,
   condition,
   log,
   proxyActivities,
   setHandler,
+  startChild,
   upsertSearchAttributes,
-  workflowInfo,
 } from '@temporalio/workflow';
 import type { OrderActivities } from '../activities/order-activities.js';
-import { beginCheckoutUpdate, cancelSignal, orderStateQuery } from './definitions.js';
+import type { PaymentActivities } from '../activities/payment-activities.js';
+import {
+  beginCheckoutUpdate,
+  cancelOrderUpdate,
+  cancelSignal,
+  deliverSuborderUpdate,
+  fulfillmentProgressSignal,
+  fulfillmentWorkflowId,
+  orderStateQuery,
+  providePaymentUpdate,
+  shipSuborderUpdate,
+  submitOrderUpdate,
+  suborderEventSignal,
+} from './definitions.js';
+import { fulfillmentWorkflow } from './fulfillment-workflow.js';
+import { cancelRefusal, fulfillmentPath, isTerminal, statusFromSuborders } from './order-rules.js';
 import { STEP_RETRY } from './retry-policies.js';
 import { CUSTOMER_ID, ORDER_STATUS } from './search-attributes.js';
 import type {
   BeginCheckoutRequest,
   BeginCheckoutResult,
+  OrderOutcome,
   OrderState,
   OrderStatus,
   OrderWorkflowInput,
+  PaymentDetails,
+  ShortLine,
+  SuborderState,
 } from './types.js';
 
-const activities = proxyActivities<OrderActivities>({
+const orderSteps = proxyActivities<OrderActivities>({ startToCloseTimeout: '30 seconds', retry: STEP_RETRY });
+const paymentSteps = proxyActivities<PaymentActivities>({
   startToCloseTimeout: '30 seconds',
   retry: STEP_RETRY,
 });
 
+export const FAILURE_TYPES = { outOfStock: 'OutOfStock', paymentDeclined: 'PaymentDeclined' } as const;
+
+/** The first detail an activity attached to its business failure, when it attached one. */
+function failureDetail<T>(failure: ApplicationFailure): Partial<T> {
+  return (failure.details?.[0] ?? {}) as Partial<T>;
+}
+
+function businessFailure(error: unknown, type: string): ApplicationFailure | undefined {
+  if (
+    error instanceof ActivityFailure &&
+    error.cause instanceof ApplicationFailure &&
+    error.cause.type === type
+  ) {
+    return error.cause;
+  }
+  return undefined;
+}
+
 export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderState> {
+  const { orderId, customerId } = input;
   const state: OrderState = {
-    orderId: input.orderId,
-    customerId: input.customerId,
+    orderId,
+    customerId,
     status: 'NEW',
     lines: [],
     totalCents: 0,
+    payment: { outcome: 'NONE', capturedCents: 0, refundedCents: 0 },
+    suborders: [],
   };
   let beginResult: Promise<BeginCheckoutResult> | undefined;
+  let paymentDetails: PaymentDetails | undefined;
   let cancelRequested = false;
+  const shipRequested = new Set<string>();
+  let fulfillment: ChildWorkflowHandle<typeof fulfillmentWorkflow> | undefined;
 
-  const setStatus = (status: OrderStatus): void => {
+  const outcome = (): OrderOutcome => ({
+    orderId,
+    status: state.status as OrderStatus,
+    ...(state.payment.declineReason ? { declineReason: state.payment.declineReason } : {}),
+  });
+
+  const publishStatus = (status: OrderState['status']): void => {
     state.status = status;
     upsertSearchAttributes([
       { key: ORDER_STATUS, value: status },
-      { key: CUSTOMER_ID, value: input.customerId },
+      { key: CUSTOMER_ID, value: customerId },
     ]);
   };
 
+  /** Persists the status on the customer's shard, then shows it in the query and search attributes. */
+  const moveTo = async (
+    status: OrderStatus,
+    extra: Pick<PaymentDetails, 'shippingAddress'> | object = {},
+  ) => {
+    await orderSteps.setOrderStatus({ orderId, customerId, status, ...extra });
+    publishStatus(status);
+  };
+
+  const releaseAllLines = async (): Promise<void> => {
+    await Promise.all(state.lines.map((line) => orderSteps.releaseLine({ orderId, itemId: line.itemId })));
+  };
+
+  // ---- begin checkout: price, reserve every line or none, record the order --------------------------
+  const reserveAllOrNothing = async (expiresAt: string): Promise<ShortLine[]> => {
+    const results = await Promise.allSettled(
+      state.lines.map((line) =>
+        orderSteps.reserveLine({ orderId, itemId: line.itemId, quantity: line.quantity, expiresAt }),
+      ),
+    );
+    const short: ShortLine[] = [];
+    for (const result of results) {
+      if (result.status === 'fulfilled') continue;
+      const failure = businessFailure(result.reason, FAILURE_TYPES.outOfStock);
+      if (!failure) throw result.reason;
+      short.push(...(failureDetail<{ lines: ShortLine[] }>(failure).lines ?? []));
+    }
+    if (short.length > 0) await releaseAllLines();
+    return short;
+  };
+
   const beginCheckout = async (request: BeginCheckoutRequest): Promise<BeginCheckoutResult> => {
-    const priced = await activities.priceLines(request.lines);
-    if (!priced.ok) return { ok: false, reason: 'UNKNOWN_ITEMS', itemIds: priced.unknownItemIds };
-    const expiresAt = new Date(Date.now() + input.reservationTtlSeconds * 1000).toISOString();
-    await activities.openOrder({
-      orderId: input.orderId,
-      customerId: input.customerId,
-      lines: priced.lines,
-      expiresAt,
-    });
+    const priced = await orderSteps.priceLines(request.lines);
+    if (!priced.ok) {
+      publishStatus('CHECKOUT_REFUSED');
+      return { ok: false, reason: 'UNKNOWN_ITEMS', itemIds: priced.unknownItemIds };
+    }
     state.lines = priced.lines;
     state.totalCents = priced.lines.reduce((sum, l) => sum + l.priceCents * l.quantity, 0);
+    const expiresAt = new Date(Date.now() + input.reservationTtlSeconds * 1000).toISOString();
+    const short = await reserveAllOrNothing(expiresAt);
+    if (short.length > 0) {
+      publishStatus('CHECKOUT_REFUSED');
+      return { ok: false, reason: 'OUT_OF_STOCK', lines: short };
+    }
+    await orderSteps.openOrder({ orderId, customerId, lines: state.lines, expiresAt });
     state.expiresAt = expiresAt;
-    setStatus('RESERVED');
-    return {
-      ok: true,
-      orderId: input.orderId,
-      paymentUrl: `${input.publicBaseUrl}/checkout/${input.orderId}/payment`,
-      expiresAt,
-    };
+    publishStatus('RESERVED');
+    return { ok: true, orderId, paymentUrl: `${input.publicBaseUrl}/checkout/${orderId}/payment`, expiresAt };
   };
 
   setHandler(
@@ -75,31 +161,224 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     {
       validator: (request) => {
         if (!Array.isArray(request?.lines) || request.lines.length === 0) {
-          throw ApplicationFailure.nonRetryable('a checkout needs at least one line', 'InvalidCheckout');
+          throw new Error('a checkout needs at least one line');
+        }
+        const ids = request.lines.map((line: { itemId: string }) => line.itemId);
+        if (new Set(ids).size !== ids.length) throw new Error('each item may appear on one line only');
+      },
+    },
+  );
+
+  // ---- payment details, submit, cancel -------------------------------------------------------------
+  setHandler(
+    providePaymentUpdate,
+    (details) => {
+      paymentDetails ??= details;
+      return outcome();
+    },
+    {
+      validator: (details) => {
+        if (paymentDetails) {
+          if (paymentDetails.paymentToken === details.paymentToken) return;
+          throw new Error('payment details were already given for this order');
+        }
+        if (state.status !== 'RESERVED')
+          throw new Error(`the order is ${state.status}, not awaiting payment`);
+        if (cancelRequested) throw new Error('the order is being cancelled');
+      },
+    },
+  );
+
+  setHandler(
+    submitOrderUpdate,
+    async () => {
+      await condition(() => state.status !== 'RESERVED' && state.status !== 'PAYING');
+      return outcome();
+    },
+    {
+      validator: () => {
+        if (state.status === 'NEW' || state.status === 'CHECKOUT_REFUSED')
+          throw new Error('no checkout to submit');
+        if (state.status === 'RESERVED' && !paymentDetails && !cancelRequested) {
+          throw new Error('payment details are missing: send them to the payment URL first');
         }
       },
     },
   );
-  setHandler(cancelSignal, () => {
+
+  const requestCancel = (): void => {
     cancelRequested = true;
+    if (fulfillment) void fulfillment.signal(suborderEventSignal, { kind: 'CANCEL' });
+  };
+
+  setHandler(cancelSignal, (request) => {
+    const refusal = cancelRefusal(state, shipRequested);
+    if (refusal) {
+      log.warn('cancel signal ignored', { orderId, refusal });
+      return;
+    }
+    state.cancelReason = request?.reason ?? 'requested';
+    requestCancel();
+  });
+
+  setHandler(
+    cancelOrderUpdate,
+    async (request) => {
+      state.cancelReason = request?.reason ?? 'requested';
+      requestCancel();
+      await condition(() => isTerminal(state.status));
+      return outcome();
+    },
+    {
+      validator: (_request) => {
+        const refusal = cancelRefusal(state, shipRequested);
+        if (refusal) throw new Error(`cannot cancel: ${refusal}`);
+      },
+    },
+  );
+
+  // ---- warehouse events, forwarded to the fulfillment child ------------------------------------------
+  const suborder = (suborderId: string): SuborderState | undefined =>
+    state.suborders.find((s) => s.suborderId === suborderId);
+
+  setHandler(
+    shipSuborderUpdate,
+    async ({ suborderId }) => {
+      shipRequested.add(suborderId);
+      await fulfillment!.signal(suborderEventSignal, { kind: 'SHIP', suborderId });
+      await condition(() => suborder(suborderId)?.status !== 'ALLOCATED');
+      return suborder(suborderId)!;
+    },
+    {
+      validator: ({ suborderId }) => {
+        const target = suborder(suborderId);
+        if (!target || !fulfillment) throw new Error(`no suborder ${suborderId} in this order`);
+        if (cancelRequested || isTerminal(state.status)) throw new Error(`the order is ${state.status}`);
+        if (target.status !== 'ALLOCATED' || shipRequested.has(suborderId)) {
+          throw new Error(
+            `suborder ${suborderId} is already ${target.status === 'ALLOCATED' ? 'shipping' : target.status}`,
+          );
+        }
+      },
+    },
+  );
+
+  setHandler(
+    deliverSuborderUpdate,
+    async ({ suborderId }) => {
+      await fulfillment!.signal(suborderEventSignal, { kind: 'DELIVER', suborderId });
+      await condition(() => suborder(suborderId)?.status === 'DELIVERED');
+      return suborder(suborderId)!;
+    },
+    {
+      validator: ({ suborderId }) => {
+        const target = suborder(suborderId);
+        if (!target || !fulfillment) throw new Error(`no suborder ${suborderId} in this order`);
+        if (target.status !== 'SHIPPED')
+          throw new Error(`suborder ${suborderId} is ${target.status}, not SHIPPED`);
+      },
+    },
+  );
+
+  setHandler(fulfillmentProgressSignal, ({ suborders }) => {
+    state.suborders = suborders;
   });
   setHandler(orderStateQuery, () => state);
 
+  // ---- the order's life -----------------------------------------------------------------------------
   await condition(() => beginResult !== undefined);
   const begun = await beginResult!;
-  if (!begun.ok) {
-    log.info('checkout refused', { orderId: input.orderId, reason: begun.reason });
+  if (!begun.ok) return state;
+
+  const answered = await condition(
+    () => paymentDetails !== undefined || cancelRequested,
+    input.reservationTtlSeconds * 1000,
+  );
+  if (!answered || !paymentDetails) {
+    await releaseAllLines();
+    await moveTo(answered ? 'CANCELLED' : 'EXPIRED');
     return state;
   }
 
-  const cancelledInTime = await condition(() => cancelRequested, input.reservationTtlSeconds * 1000);
-  const finalStatus: OrderStatus = cancelledInTime ? 'CANCELLED' : 'EXPIRED';
-  await activities.closeOrder({ orderId: input.orderId, customerId: input.customerId, status: finalStatus });
-  setStatus(finalStatus);
-  log.info('order closed', {
-    orderId: input.orderId,
-    status: finalStatus,
-    workflowId: workflowInfo().workflowId,
+  await moveTo('PAYING', { shippingAddress: paymentDetails.shippingAddress });
+  state.shippingCountry = paymentDetails.shippingAddress.country;
+  let authorizationId: string;
+  try {
+    ({ authorizationId } = await paymentSteps.authorizePayment({
+      orderId,
+      customerId,
+      amountCents: state.totalCents,
+      paymentToken: paymentDetails.paymentToken,
+    }));
+  } catch (error) {
+    const declined = businessFailure(error, FAILURE_TYPES.paymentDeclined);
+    if (!declined) throw error;
+    state.payment = {
+      ...state.payment,
+      outcome: 'DECLINED',
+      declineReason: failureDetail<{ reason: string }>(declined).reason ?? 'declined',
+    };
+    await releaseAllLines();
+    await moveTo('PAYMENT_FAILED');
+    return state;
+  }
+  state.payment = { ...state.payment, outcome: 'AUTHORIZED', authorizationId };
+
+  if (cancelRequested) {
+    await paymentSteps.voidPayment({ orderId, customerId, authorizationId });
+    state.payment = { ...state.payment, outcome: 'VOIDED' };
+    await releaseAllLines();
+    await moveTo('CANCELLED');
+    return state;
+  }
+
+  await moveTo('PENDING');
+  await Promise.all(state.lines.map((line) => orderSteps.commitLine({ orderId, itemId: line.itemId })));
+  await paymentSteps.capturePayment({ orderId, customerId, authorizationId, amountCents: state.totalCents });
+  state.payment = { ...state.payment, outcome: 'CAPTURED', capturedCents: state.totalCents };
+
+  const refundAndRestock = async (): Promise<void> => {
+    await paymentSteps.refundPayment({ orderId, customerId, authorizationId, amountCents: state.totalCents });
+    state.payment = { ...state.payment, outcome: 'REFUNDED', refundedCents: state.totalCents };
+    await releaseAllLines();
+    await moveTo('CANCELLED');
+  };
+
+  if (cancelRequested) {
+    await refundAndRestock();
+    return state;
+  }
+
+  fulfillment = await startChild(fulfillmentWorkflow, {
+    workflowId: fulfillmentWorkflowId(orderId),
+    args: [
+      {
+        orderId,
+        customerId,
+        lines: state.lines.map(({ itemId, quantity }) => ({ itemId, quantity })),
+        destination: paymentDetails.shippingAddress,
+        warehouseTaskQueue: input.warehouseTaskQueue,
+      },
+    ],
   });
+  if (cancelRequested) await fulfillment.signal(suborderEventSignal, { kind: 'CANCEL' });
+
+  // Persist each status the suborders' progress implies, in lifecycle order, until the child is done.
+  let childDone = false;
+  const result = fulfillment.result().finally(() => {
+    childDone = true;
+  });
+  let persisted: string = 'PENDING';
+  for (;;) {
+    await condition(() => childDone || statusFromSuborders(state.suborders) !== persisted);
+    const target = statusFromSuborders(state.suborders);
+    for (const status of fulfillmentPath(persisted, target)) {
+      await moveTo(status as OrderStatus);
+      persisted = status;
+    }
+    if (childDone) break;
+  }
+  const { outcome: fulfilled } = await result;
+  if (fulfilled === 'CANCELLED') await refundAndRestock();
   return state;
 }

@@ -1,8 +1,8 @@
-/** Shapes that cross the workflow boundary (workflow input, updates, query, activity results). */
-
+/** Shapes that cross the workflow boundary: inputs, update arguments and results, the query's state. */
 import type { OrderStatus } from '../domain/order-status.js';
+import type { SuborderStatus } from '../domain/suborder-status.js';
 
-export type { OrderStatus };
+export type { OrderStatus, SuborderStatus };
 
 export interface OrderLineRequest {
   itemId: string;
@@ -13,6 +13,14 @@ export interface PricedLine extends OrderLineRequest {
   priceCents: number;
 }
 
+export interface ShippingAddress {
+  name: string;
+  line1: string;
+  city: string;
+  postalCode: string;
+  country: string;
+}
+
 export interface OrderWorkflowInput {
   orderId: string;
   customerId: string;
@@ -20,32 +28,76 @@ export interface OrderWorkflowInput {
   reservationTtlSeconds: number;
   /** Base of the payment URL handed to the shopper, e.g. http://localhost:3000 */
   publicBaseUrl: string;
+  /** Task queue of the warehouse worker. */
+  warehouseTaskQueue: string;
 }
 
 export interface BeginCheckoutRequest {
   lines: OrderLineRequest[];
 }
 
-export interface CheckoutStarted {
-  ok: true;
+export interface ShortLine {
+  itemId: string;
+  requested: number;
+  available: number;
+}
+
+export type BeginCheckoutResult =
+  | { ok: true; orderId: string; paymentUrl: string; expiresAt: string }
+  | { ok: false; reason: 'UNKNOWN_ITEMS'; itemIds: string[] }
+  | { ok: false; reason: 'OUT_OF_STOCK'; lines: ShortLine[] };
+
+/** Payment details arrive as a gateway token: card data never enters workflow history. */
+export interface PaymentDetails {
+  paymentToken: string;
+  shippingAddress: ShippingAddress;
+}
+
+export interface OrderOutcome {
   orderId: string;
-  paymentUrl: string;
-  expiresAt: string;
+  status: OrderStatus;
+  declineReason?: string;
 }
 
-export interface UnknownItems {
-  ok: false;
-  reason: 'UNKNOWN_ITEMS';
-  itemIds: string[];
+export interface SuborderState {
+  suborderId: string;
+  warehouseId: string;
+  lines: OrderLineRequest[];
+  status: SuborderStatus;
 }
 
-export type BeginCheckoutResult = CheckoutStarted | UnknownItems;
+export interface PaymentState {
+  outcome: 'NONE' | 'AUTHORIZED' | 'DECLINED' | 'CAPTURED' | 'VOIDED' | 'REFUNDED';
+  authorizationId?: string;
+  declineReason?: string;
+  capturedCents: number;
+  refundedCents: number;
+}
 
 export interface OrderState {
   orderId: string;
   customerId: string;
-  status: OrderStatus | 'NEW';
+  /** NEW until the checkout has begun; CHECKOUT_REFUSED when it could not begin. */
+  status: OrderStatus | 'NEW' | 'CHECKOUT_REFUSED';
   lines: PricedLine[];
   totalCents: number;
   expiresAt?: string;
+  shippingCountry?: string;
+  payment: PaymentState;
+  suborders: SuborderState[];
+  cancelReason?: string;
 }
+
+export interface SuborderEvent {
+  suborderId: string;
+}
+
+export interface FulfillmentInput {
+  orderId: string;
+  customerId: string;
+  lines: OrderLineRequest[];
+  destination: { country: string; postalCode: string };
+  warehouseTaskQueue: string;
+}
+
+export type FulfillmentResult = { outcome: 'DELIVERED' } | { outcome: 'CANCELLED' };

@@ -81,12 +81,17 @@ export function createCartRepository(deps: CartRepositoryDeps): CartRepository {
           .returning({ version: carts.version });
         if (bumped.length === 0) return false;
         if (next === 0) {
-          await tx.delete(cartLines).where(and(eq(cartLines.customerId, customerId), eq(cartLines.itemId, itemId)));
+          await tx
+            .delete(cartLines)
+            .where(and(eq(cartLines.customerId, customerId), eq(cartLines.itemId, itemId)));
         } else {
           await tx
             .insert(cartLines)
             .values({ customerId, itemId, quantity: next })
-            .onConflictDoUpdate({ target: [cartLines.customerId, cartLines.itemId], set: { quantity: next } });
+            .onConflictDoUpdate({
+              target: [cartLines.customerId, cartLines.itemId],
+              set: { quantity: next },
+            });
         }
         return true;
       });

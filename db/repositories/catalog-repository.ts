@@ -184,7 +184,7 @@ export function createCatalogRepository(deps: CatalogRepositoryDeps): CatalogRep
       limit ${query.limit + 1}`;
   }
 
-  return {
+  const repository: CatalogRepository = {
     async createItems(items) {
       for (const item of items) {
         assertId(item.itemId, 'itemId');
@@ -211,7 +211,7 @@ export function createCatalogRepository(deps: CatalogRepositoryDeps): CatalogRep
     },
 
     async getItem(itemId) {
-      const [item] = await this.getItems([itemId]);
+      const [item] = await repository.getItems([itemId]);
       return item;
     },
 
@@ -250,4 +250,5 @@ export function createCatalogRepository(deps: CatalogRepositoryDeps): CatalogRep
       return { items, nextCursor };
     },
   };
+  return repository;
 }

@@ -26,7 +26,10 @@ export interface PaymentLedgerRepository {
    * record wins: a repeat returns it with `created: false`, so a retried charge never counts twice. A key
    * reused for another order, operation or amount is an IdempotencyKeyConflictError.
    */
-  recordOnce(idempotencyKey: string, entry: PaymentEntryInput): Promise<{ entry: PaymentEntry; created: boolean }>;
+  recordOnce(
+    idempotencyKey: string,
+    entry: PaymentEntryInput,
+  ): Promise<{ entry: PaymentEntry; created: boolean }>;
   find(customerId: string, idempotencyKey: string): Promise<PaymentEntry | undefined>;
   listForOrder(customerId: string, orderId: string): Promise<PaymentEntry[]>;
 }
@@ -56,7 +59,8 @@ export function createPaymentLedgerRepository({ shardSet }: { shardSet: ShardSet
       const differs = (['customerId', 'orderId', 'operation', 'amountCents'] as const).filter(
         (field) => existing[field] !== input[field],
       );
-      if (differs.length > 0) throw new IdempotencyKeyConflictError(idempotencyKey, `different ${differs.join(', ')}`);
+      if (differs.length > 0)
+        throw new IdempotencyKeyConflictError(idempotencyKey, `different ${differs.join(', ')}`);
       return { entry: existing, created: false };
     },
 

@@ -51,9 +51,10 @@ export function createWarehouseRepository({ shardSet }: { shardSet: ShardSet }):
       let lastError: unknown;
       for (const { sql } of shardSet.shards) {
         try {
-          return await sql<Warehouse[]>`
+          const rows = await sql<Warehouse[]>`
             select warehouse_id as "warehouseId", name, region, latitude, longitude
             from warehouses order by warehouse_id`;
+          return [...rows];
         } catch (error) {
           if (!isTransientDbError(error)) throw error;
           lastError = error;

@@ -5,8 +5,9 @@ import {
   InvalidTransitionError,
   NotFoundError,
   OutOfStockError,
+  type ShortLine,
 } from '../errors.js';
-import { assertId, assertQuantity } from '../input-checks.js';
+import { assertDistinct, assertId, assertQuantity } from '../input-checks.js';
 import { groupByShard, type ShardSet } from '../shard-set.js';
 import { LOST_RACE, retryOnLostRace, type VersionRetryOptions } from '../version-retry.js';
 
@@ -54,6 +55,15 @@ export interface WarehouseStockRepository {
    * InvalidTransitionError when the reservation is not COMMITTED or would be over-allocated.
    */
   allocate(input: AllocationKey & { quantity: number }): Promise<Allocation>;
+  /**
+   * One item's units from several warehouses in one transaction on the item's shard: all parts or none.
+   * OutOfStockError names each short warehouse part (`itemId`, requested, that warehouse's available).
+   */
+  allocateItem(input: {
+    orderId: string;
+    itemId: string;
+    parts: readonly { warehouseId: string; quantity: number }[];
+  }): Promise<Allocation[]>;
   /** ALLOCATED → RELEASED, units back to warehouse available. Idempotent; tombstone when absent. */
   releaseAllocation(key: AllocationKey): Promise<Allocation>;
   /** ALLOCATED → SHIPPED, physical −= quantity. Idempotent. */
@@ -196,7 +206,7 @@ export function createWarehouseStockRepository(deps: WarehouseStockRepositoryDep
     return setAllocationStatus(tx, key, 'RELEASED');
   }
 
-  return {
+  const repository: WarehouseStockRepository = {
     async getAvailability(itemIds) {
       for (const id of itemIds) assertId(id, 'itemId');
       const groups = groupByShard([...new Set(itemIds)], (id) => shardSet.forItem(id));
@@ -211,38 +221,69 @@ export function createWarehouseStockRepository(deps: WarehouseStockRepositoryDep
       return perShard.flat();
     },
 
-    async allocate(input) {
-      checkKey(input);
-      assertQuantity(input.quantity);
-      const { sql } = shardSet.forItem(input.itemId);
+    async allocate({ quantity, ...key }) {
+      const [allocation] = await repository.allocateItem({
+        orderId: key.orderId,
+        itemId: key.itemId,
+        parts: [{ warehouseId: key.warehouseId, quantity }],
+      });
+      return allocation!;
+    },
+
+    async allocateItem({ orderId, itemId, parts }) {
+      if (parts.length === 0) throw new RangeError('an allocation needs at least one warehouse');
+      for (const part of parts) {
+        checkKey({ orderId, itemId, warehouseId: part.warehouseId });
+        assertQuantity(part.quantity);
+      }
+      assertDistinct(
+        parts.map((p) => p.warehouseId),
+        'allocation warehouses',
+      );
+      const { sql } = shardSet.forItem(itemId);
+      // Warehouse rows in id order, so concurrent allocations of one item never deadlock.
+      const ordered = [...parts].sort((x, y) =>
+        x.warehouseId < y.warehouseId ? -1 : x.warehouseId > y.warehouseId ? 1 : 0,
+      );
       return sql.begin(async (tx) => {
-        const [inserted] = await tx<Allocation[]>`
-          insert into warehouse_allocations (order_id, item_id, warehouse_id, quantity, status)
-          values (${input.orderId}, ${input.itemId}, ${input.warehouseId}, ${input.quantity}, 'ALLOCATED')
-          on conflict (order_id, item_id, warehouse_id) do nothing
-          returning ${ALLOCATION_COLUMNS(tx)}`;
-        if (!inserted) {
-          const existing = (await lockAllocation(tx, input))!;
+        const recorded: Allocation[] = [];
+        const fresh: Allocation[] = [];
+        for (const part of ordered) {
+          const key = { orderId, itemId, warehouseId: part.warehouseId };
+          const [inserted] = await tx<Allocation[]>`
+            insert into warehouse_allocations (order_id, item_id, warehouse_id, quantity, status)
+            values (${orderId}, ${itemId}, ${part.warehouseId}, ${part.quantity}, 'ALLOCATED')
+            on conflict (order_id, item_id, warehouse_id) do nothing
+            returning ${ALLOCATION_COLUMNS(tx)}`;
+          if (inserted) {
+            fresh.push(inserted);
+            recorded.push(inserted);
+            continue;
+          }
+          const existing = (await lockAllocation(tx, key))!;
           const isTombstone = existing.status === 'RELEASED' && existing.quantity === 0;
-          if (!isTombstone && existing.quantity !== input.quantity) {
+          if (!isTombstone && existing.quantity !== part.quantity) {
             throw new IdempotencyKeyConflictError(
-              `allocation ${keyText(input)}`,
-              `quantity ${existing.quantity} recorded, ${input.quantity} asked`,
+              `allocation ${keyText(key)}`,
+              `quantity ${existing.quantity} recorded, ${part.quantity} asked`,
             );
           }
-          return existing;
+          recorded.push(existing);
         }
-        await assertAllocatable(tx, input);
-        const outcome = await adjustWarehouseStock(tx, input.itemId, input.warehouseId, {
-          physical: 0,
-          available: -input.quantity,
-        });
-        if ('short' in outcome) {
-          throw new OutOfStockError([
-            { itemId: input.itemId, requested: input.quantity, available: outcome.short },
-          ]);
+        if (fresh.length === 0) return recorded;
+        await assertAllocatable(tx, { orderId, itemId, warehouseId: fresh[0]!.warehouseId });
+        const short: ShortLine[] = [];
+        for (const allocation of fresh) {
+          const outcome = await adjustWarehouseStock(tx, itemId, allocation.warehouseId, {
+            physical: 0,
+            available: -allocation.quantity,
+          });
+          if ('short' in outcome)
+            short.push({ itemId, requested: allocation.quantity, available: outcome.short });
         }
-        return inserted;
+        // Throwing rolls back every part: all or none.
+        if (short.length > 0) throw new OutOfStockError(short);
+        return recorded;
       });
     },
 
@@ -335,10 +376,12 @@ export function createWarehouseStockRepository(deps: WarehouseStockRepositoryDep
 
     async listAllocations(orderId, itemId) {
       const { sql } = shardSet.forItem(itemId);
-      return sql<Allocation[]>`
+      const rows = await sql<Allocation[]>`
         select ${ALLOCATION_COLUMNS(sql)} from warehouse_allocations
         where order_id = ${orderId} and item_id = ${itemId}
         order by warehouse_id`;
+      return [...rows];
     },
   };
+  return repository;
 }

@@ -5,7 +5,7 @@ import { isOneOf, timestampMs, versionColumn } from './columns.js';
 import { items } from './items.js';
 import { warehouses } from './warehouses.js';
 
-/** Every table here is sharded by item_id, so one item's counters and effects share a transaction. */
+// Every table here is sharded by item_id, so one item's counters and effects share a transaction.
 
 /** Units that can still be promised to a checkout (aggregated over warehouses). */
 export const stock = pgTable(

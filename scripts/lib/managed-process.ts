@@ -59,7 +59,7 @@ export class ManagedProcess {
   /** kill -9, as a crash would (chaos tests). */
   async crash(): Promise<void> {
     const child = this.child;
-    if (!child || child.exitCode !== null) return;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
     this.stopping = true;
     child.kill('SIGKILL');
     await this.exited;

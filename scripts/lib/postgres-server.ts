@@ -18,7 +18,10 @@ export interface PostgresServerOptions {
   port: number;
   binaries: PgBinaries;
   runAs: OsUser | undefined;
-  /** false for throwaway test clusters: no fsync, faster. Crash tests kill the process, not the OS, so either is safe. */
+  /**
+   * false for throwaway test clusters: no fsync, faster. Commits still reach the OS before they are
+   * acknowledged (synchronous_commit stays on), so a killed postmaster loses nothing; only an OS crash would.
+   */
   durable: boolean;
   startTimeoutMs?: number;
 }
@@ -38,7 +41,11 @@ export class PostgresServer {
   }
 
   get pid(): number | undefined {
-    return this.child?.exitCode === null ? this.child.pid : undefined;
+    return this.isRunning() ? this.child!.pid : undefined;
+  }
+
+  private isRunning(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
   }
 
   get logFile(): string {
@@ -65,8 +72,6 @@ export class PostgresServer {
       '-c',
       `fsync=${durable ? 'on' : 'off'}`,
       '-c',
-      `synchronous_commit=${durable ? 'on' : 'off'}`,
-      '-c',
       `full_page_writes=${durable ? 'on' : 'off'}`,
     ];
     const child = spawn(path.join(binaries.binDir, 'postgres'), args, {
@@ -85,7 +90,7 @@ export class PostgresServer {
   /** Fast shutdown (SIGINT); SIGKILL if it does not stop in time. */
   async stop(timeoutMs = 15_000): Promise<void> {
     const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    if (!child || !this.isRunning()) return;
     child.kill('SIGINT');
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     await this.exited;
@@ -95,7 +100,7 @@ export class PostgresServer {
   /** kill -9 of the postmaster, as a crash would. */
   async crash(): Promise<void> {
     const child = this.child;
-    if (!child || child.exitCode !== null) return;
+    if (!child || !this.isRunning()) return;
     child.kill('SIGKILL');
     await this.exited;
   }

@@ -79,6 +79,7 @@ export async function api(
   method: string,
   path: string,
   options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+  // biome-ignore lint/suspicious/noExplicitAny: tests inspect response bodies of many shapes
 ): Promise<{ status: number; body: any; headers: Headers }> {
   const res = await fetch(`${platform.baseUrl}${path}`, {
     method,

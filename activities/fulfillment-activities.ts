@@ -1,0 +1,91 @@
+/**
+ * Side effects of the fulfillment (warehouse split) workflow: warehouse availability, allocations on
+ * each item's shard, suborders on the customer's shard. All idempotent per (order, item, warehouse).
+ */
+import type { SuborderRepository } from '../db/repositories/suborder-repository.js';
+import type { WarehouseRepository } from '../db/repositories/warehouse-repository.js';
+import type { WarehouseStockRepository } from '../db/repositories/warehouse-stock-repository.js';
+import type { SuborderStatus } from '../domain/suborder-status.js';
+import type { OrderLineRequest } from '../workflows/types.js';
+import { businessErrorsAsFailures } from './failures.js';
+
+export interface FulfillmentActivityDeps {
+  warehouses: Pick<WarehouseRepository, 'listWarehouses'>;
+  warehouseStock: Pick<
+    WarehouseStockRepository,
+    'getAvailability' | 'allocateItem' | 'releaseAllocation' | 'shipAllocation'
+  >;
+  suborders: Pick<SuborderRepository, 'createSuborders' | 'transitionSuborder'>;
+}
+
+interface AllocationRef {
+  orderId: string;
+  itemId: string;
+  warehouseId: string;
+}
+
+export function createFulfillmentActivities(deps: FulfillmentActivityDeps) {
+  return {
+    /** What the split planner needs: warehouses with their coordinates and per-warehouse availability. */
+    async loadSplitInputs(itemIds: string[]) {
+      const [warehouses, availability] = await Promise.all([
+        deps.warehouses.listWarehouses(),
+        deps.warehouseStock.getAvailability(itemIds),
+      ]);
+      return {
+        warehouses: warehouses.map((w) => ({
+          warehouseId: w.warehouseId,
+          latitude: w.latitude,
+          longitude: w.longitude,
+        })),
+        availability: availability.map((a) => ({
+          warehouseId: a.warehouseId,
+          itemId: a.itemId,
+          available: a.available,
+        })),
+      };
+    },
+
+    /** One item's units from one or more warehouses, in one transaction on the item's shard: all or none. */
+    async allocateItem(allocation: {
+      orderId: string;
+      itemId: string;
+      parts: { warehouseId: string; quantity: number }[];
+    }): Promise<void> {
+      await businessErrorsAsFailures(() => deps.warehouseStock.allocateItem(allocation));
+    },
+
+    async releaseAllocation(allocation: AllocationRef): Promise<void> {
+      await businessErrorsAsFailures(() => deps.warehouseStock.releaseAllocation(allocation));
+    },
+
+    /** The units leave the warehouse: physical stock goes down. */
+    async shipAllocation(allocation: AllocationRef): Promise<void> {
+      await businessErrorsAsFailures(() => deps.warehouseStock.shipAllocation(allocation));
+    },
+
+    async recordSuborders(input: {
+      customerId: string;
+      orderId: string;
+      suborders: { warehouseId: string; lines: OrderLineRequest[] }[];
+    }): Promise<void> {
+      await businessErrorsAsFailures(() => deps.suborders.createSuborders(input));
+    },
+
+    async setSuborderStatus(change: {
+      customerId: string;
+      suborderId: string;
+      status: SuborderStatus;
+    }): Promise<void> {
+      await businessErrorsAsFailures(() =>
+        deps.suborders.transitionSuborder({
+          customerId: change.customerId,
+          suborderId: change.suborderId,
+          to: change.status,
+        }),
+      );
+    },
+  };
+}
+
+export type FulfillmentActivities = ReturnType<typeof createFulfillmentActivities>;

@@ -1,0 +1,77 @@
+/**
+ * The payment service provider as the platform sees it. Every money-moving call carries an idempotency
+ * key: a repeated call (a retried activity) returns the first call's result and moves no money twice.
+ * Declines are answers, not errors; an outage throws PaymentGatewayUnavailableError and is retried.
+ */
+
+export interface CardDetails {
+  cardNumber: string;
+  expMonth: number;
+  expYear: number;
+  cvc: string;
+}
+
+export interface TokenizeRequest {
+  customerId: string;
+  card: CardDetails;
+}
+
+export interface PaymentToken {
+  /** Opaque; the only thing about the card that reaches a workflow. */
+  paymentToken: string;
+  brand: string;
+  last4: string;
+}
+
+export interface AuthorizeRequest {
+  idempotencyKey: string;
+  customerId: string;
+  orderId: string;
+  amountCents: number;
+  paymentToken: string;
+}
+
+export type AuthorizeResult =
+  | { status: 'AUTHORIZED'; authorizationId: string }
+  | { status: 'DECLINED'; reason: string };
+
+export interface CaptureRequest {
+  idempotencyKey: string;
+  customerId: string;
+  orderId: string;
+  authorizationId: string;
+  amountCents: number;
+}
+
+export interface VoidRequest {
+  idempotencyKey: string;
+  customerId: string;
+  orderId: string;
+  authorizationId: string;
+}
+
+export interface RefundRequest {
+  idempotencyKey: string;
+  customerId: string;
+  orderId: string;
+  authorizationId: string;
+  amountCents: number;
+}
+
+export interface PaymentGateway {
+  tokenize(request: TokenizeRequest): Promise<PaymentToken>;
+  authorize(request: AuthorizeRequest): Promise<AuthorizeResult>;
+  capture(request: CaptureRequest): Promise<{ captureId: string }>;
+  void(request: VoidRequest): Promise<void>;
+  refund(request: RefundRequest): Promise<{ refundId: string }>;
+}
+
+/** The provider could not be reached or failed transiently: safe to retry with the same key. */
+export class PaymentGatewayUnavailableError extends Error {
+  override readonly name = 'PaymentGatewayUnavailableError';
+}
+
+/** The token is unknown, expired, or belongs to another customer: retrying cannot help. */
+export class InvalidPaymentTokenError extends Error {
+  override readonly name = 'InvalidPaymentTokenError';
+}

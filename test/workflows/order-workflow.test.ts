@@ -1,0 +1,342 @@
+/**
+ * The order workflow and its fulfillment child, every branch, with in-memory activities on the
+ * time-skipping test server: the 5-minute reservation timer runs in a moment.
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  beginCheckoutUpdate,
+  cancelOrderUpdate,
+  cancelSignal,
+  deliverSuborderUpdate,
+  orderStateQuery,
+  orderWorkflowId,
+  providePaymentUpdate,
+  shipSuborderUpdate,
+  submitOrderUpdate,
+} from '../../workflows/definitions.js';
+import type { orderWorkflow } from '../../workflows/order-workflow.js';
+import type { OrderState } from '../../workflows/types.js';
+import { createTimeSkippingEnv, registerOrderSearchAttributes } from '../support/time-skipping.js';
+import {
+  addItem,
+  type FakeWorld,
+  fakeOrderWorkerActivities,
+  fakeWarehouseActivities,
+  newWorld,
+} from './fake-activities.js';
+
+type Started = { orderId: string; handle: WorkflowHandle<typeof orderWorkflow> };
+type StartOrder = (customerId?: string) => Promise<Started>;
+
+const ADDRESS = { name: 'Ada', line1: '1 Main St', city: 'Newark', postalCode: '07102', country: 'US' };
+const TTL_SECONDS = 300;
+
+describe('order workflow (mocked activities, time-skipping server)', function () {
+  this.timeout(120_000);
+  let env: TestWorkflowEnvironment;
+  let bundle: WorkflowBundleWithSourceMap;
+
+  before(async function () {
+    this.timeout(600_000);
+    [env, bundle] = await Promise.all([
+      createTimeSkippingEnv(),
+      bundleWorkflowCode({
+        workflowsPath: fileURLToPath(new URL('../../workflows/index.ts', import.meta.url)),
+      }),
+    ]);
+    await registerOrderSearchAttributes(env);
+  });
+
+  after(async () => {
+    await env?.teardown();
+  });
+
+  /** Runs `body` with an order worker and a warehouse worker on fresh task queues. */
+  async function withWorkers<T>(world: FakeWorld, body: (start: StartOrder) => Promise<T>): Promise<T> {
+    const suffix = randomUUID().slice(0, 8);
+    const orderQueue = `orders-${suffix}`;
+    const warehouseQueue = `warehouse-${suffix}`;
+    const orderWorker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: orderQueue,
+      workflowBundle: bundle,
+      activities: fakeOrderWorkerActivities(world),
+    });
+    const warehouseWorker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: warehouseQueue,
+      activities: fakeWarehouseActivities(world),
+    });
+    const start: StartOrder = async (customerId = `c-${suffix}`) => {
+      const orderId = `ord_${randomUUID().replaceAll('-', '')}`;
+      const handle = await env.client.workflow.start<typeof orderWorkflow>('orderWorkflow', {
+        workflowId: orderWorkflowId(orderId),
+        taskQueue: orderQueue,
+        args: [
+          {
+            orderId,
+            customerId,
+            reservationTtlSeconds: TTL_SECONDS,
+            publicBaseUrl: 'http://shop.test',
+            warehouseTaskQueue: warehouseQueue,
+          },
+        ],
+      });
+      return { orderId, handle };
+    };
+    return warehouseWorker.runUntil(orderWorker.runUntil(body(start)));
+  }
+
+  const begin = (handle: WorkflowHandle, lines: { itemId: string; quantity: number }[]) =>
+    handle.executeUpdate(beginCheckoutUpdate, { args: [{ lines }] });
+  const pay = (handle: WorkflowHandle, paymentToken = 'tok_ok') =>
+    handle.executeUpdate(providePaymentUpdate, { args: [{ paymentToken, shippingAddress: ADDRESS }] });
+  const state = (handle: WorkflowHandle): Promise<OrderState> => handle.query(orderStateQuery);
+
+  async function placeOrder(start: StartOrder, lines: { itemId: string; quantity: number }[]) {
+    const started = await start();
+    const begun = await begin(started.handle, lines);
+    assert.equal(begun.ok, true);
+    await pay(started.handle);
+    const placed = await started.handle.executeUpdate(submitOrderUpdate);
+    assert.equal(placed.status, 'PENDING');
+    return started;
+  }
+
+  async function suborderIds(handle: WorkflowHandle, count: number): Promise<string[]> {
+    for (let i = 0; i < 100; i++) {
+      const { suborders } = await state(handle);
+      if (suborders.length === count) return suborders.map((s) => s.suborderId);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`expected ${count} suborders`);
+  }
+
+  it('happy path: reserve, pay, split, ship, deliver', async () => {
+    const world = newWorld();
+    addItem(world, 'kettle', 2500, { 'wh-east': 5, 'wh-west': 5 });
+    await withWorkers(world, async (start) => {
+      const { orderId, handle } = await start();
+      const begun = await begin(handle, [{ itemId: 'kettle', quantity: 2 }]);
+      assert.deepEqual(begun, {
+        ok: true,
+        orderId,
+        paymentUrl: `http://shop.test/checkout/${orderId}/payment`,
+        expiresAt: begun.ok ? begun.expiresAt : '',
+      });
+      assert.equal(world.stock.get('kettle'), 8, 'two units held');
+      assert.deepEqual(await pay(handle), { orderId, status: 'RESERVED' });
+      const submitted = await handle.executeUpdate(submitOrderUpdate);
+      assert.deepEqual(submitted, { orderId, status: 'PENDING' });
+      const [suborderId] = await suborderIds(handle, 1);
+      assert.equal(suborderId, `${orderId}.wh-east`, 'nearest warehouse to a 07xxx ZIP');
+      assert.deepEqual(world.notified, [suborderId]);
+      assert.equal(
+        (await handle.executeUpdate(shipSuborderUpdate, { args: [{ suborderId: suborderId! }] })).status,
+        'SHIPPED',
+      );
+      assert.equal(
+        (await handle.executeUpdate(deliverSuborderUpdate, { args: [{ suborderId: suborderId! }] })).status,
+        'DELIVERED',
+      );
+      const final = await handle.result();
+      assert.equal(final.status, 'DELIVERED');
+      assert.deepEqual(world.orderStatuses, ['RESERVED', 'PAYING', 'PENDING', 'SHIPPED', 'DELIVERED']);
+      assert.deepEqual(world.payments, [
+        { op: 'AUTHORIZE', amountCents: 5000 },
+        { op: 'CAPTURE', amountCents: 5000 },
+      ]);
+      assert.equal(world.warehouseStock.get('kettle')!.get('wh-east'), 3);
+      assert.equal(world.allocations.get(`${orderId}|kettle|wh-east`)?.status, 'SHIPPED');
+      const description = await handle.describe();
+      assert.deepEqual(description.searchAttributes['OrderStatus'], ['DELIVERED']);
+    });
+  });
+
+  it('a repeated begin returns the first answer and reserves once', async () => {
+    const world = newWorld();
+    addItem(world, 'mug', 900, { 'wh-east': 3 });
+    await withWorkers(world, async (start) => {
+      const { handle } = await start();
+      const first = await begin(handle, [{ itemId: 'mug', quantity: 1 }]);
+      const second = await begin(handle, [{ itemId: 'mug', quantity: 1 }]);
+      assert.deepEqual(second, first);
+      assert.equal(world.calls.filter((c) => c === 'reserve:mug').length, 1);
+      assert.equal(world.stock.get('mug'), 2);
+    });
+  });
+
+  it('all or nothing: a short line releases the lines already reserved and names what is short', async () => {
+    const world = newWorld();
+    addItem(world, 'lamp', 4000, { 'wh-east': 5 });
+    addItem(world, 'bulb', 300, { 'wh-east': 1 });
+    await withWorkers(world, async (start) => {
+      const { handle } = await start();
+      const result = await begin(handle, [
+        { itemId: 'lamp', quantity: 2 },
+        { itemId: 'bulb', quantity: 3 },
+      ]);
+      assert.deepEqual(result, {
+        ok: false,
+        reason: 'OUT_OF_STOCK',
+        lines: [{ itemId: 'bulb', requested: 3, available: 1 }],
+      });
+      assert.equal(world.stock.get('lamp'), 5, 'the lamp hold was compensated');
+      assert.equal(world.stock.get('bulb'), 1);
+      assert.deepEqual(world.orderStatuses, [], 'no order row for a refused checkout');
+      assert.equal((await handle.result()).status, 'CHECKOUT_REFUSED');
+    });
+  });
+
+  it('unknown items are named and nothing is reserved', async () => {
+    const world = newWorld();
+    await withWorkers(world, async (start) => {
+      const { handle } = await start();
+      assert.deepEqual(await begin(handle, [{ itemId: 'ghost', quantity: 1 }]), {
+        ok: false,
+        reason: 'UNKNOWN_ITEMS',
+        itemIds: ['ghost'],
+      });
+      assert.equal(
+        world.calls.some((c) => c.startsWith('reserve')),
+        false,
+      );
+    });
+  });
+
+  it('expiry: after 5 minutes without payment every reservation is released', async () => {
+    const world = newWorld();
+    addItem(world, 'chair', 12000, { 'wh-west': 4 });
+    await withWorkers(world, async (start) => {
+      const { handle } = await start();
+      await begin(handle, [{ itemId: 'chair', quantity: 4 }]);
+      assert.equal(world.stock.get('chair'), 0);
+      await env.sleep('290 seconds');
+      assert.equal((await state(handle)).status, 'RESERVED', 'still held just before the deadline');
+      const final = await handle.result();
+      assert.equal(final.status, 'EXPIRED');
+      assert.equal(world.stock.get('chair'), 4, 'released');
+      assert.deepEqual(world.orderStatuses, ['RESERVED', 'EXPIRED']);
+      await assert.rejects(handle.executeUpdate(submitOrderUpdate), /no|finished|completed/i);
+    });
+  });
+
+  it('decline: releases the reservations and ends PAYMENT_FAILED; submit says so', async () => {
+    const world = newWorld();
+    world.declineCards.add('tok_declined');
+    addItem(world, 'desk', 30000, { 'wh-east': 2 });
+    await withWorkers(world, async (start) => {
+      const { orderId, handle } = await start();
+      await begin(handle, [{ itemId: 'desk', quantity: 1 }]);
+      await pay(handle, 'tok_declined');
+      assert.deepEqual(await handle.executeUpdate(submitOrderUpdate), {
+        orderId,
+        status: 'PAYMENT_FAILED',
+        declineReason: 'card_declined',
+      });
+      assert.equal(world.stock.get('desk'), 2);
+      assert.deepEqual(world.orderStatuses, ['RESERVED', 'PAYING', 'PAYMENT_FAILED']);
+      assert.equal(world.payments.filter((p) => p.op === 'CAPTURE').length, 0);
+    });
+  });
+
+  it('transient gateway errors are retried until the authorization goes through', async () => {
+    const world = newWorld();
+    world.transientAuthorizeFailures = 2;
+    addItem(world, 'pen', 200, { 'wh-east': 10 });
+    await withWorkers(world, async (start) => {
+      await placeOrder(start, [{ itemId: 'pen', quantity: 1 }]);
+      assert.equal(world.calls.filter((c) => c === 'authorize').length, 3);
+      assert.equal(world.payments.filter((p) => p.op === 'AUTHORIZE').length, 1);
+    });
+  });
+
+  it('cancel before payment (the `cancel` signal): releases and ends CANCELLED', async () => {
+    const world = newWorld();
+    addItem(world, 'rug', 8000, { 'wh-west': 3 });
+    await withWorkers(world, async (start) => {
+      const { handle } = await start();
+      await begin(handle, [{ itemId: 'rug', quantity: 2 }]);
+      await handle.signal(cancelSignal, { reason: 'changed my mind' });
+      assert.equal((await handle.result()).status, 'CANCELLED');
+      assert.equal(world.stock.get('rug'), 3);
+      assert.deepEqual(world.payments, []);
+    });
+  });
+
+  it('cancel after payment (Update): releases allocations, refunds, restocks', async () => {
+    const world = newWorld();
+    addItem(world, 'sofa', 50000, { 'wh-east': 1, 'wh-west': 1 });
+    await withWorkers(world, async (start) => {
+      const { orderId, handle } = await placeOrder(start, [{ itemId: 'sofa', quantity: 2 }]);
+      await suborderIds(handle, 2);
+      const result = await handle.executeUpdate(cancelOrderUpdate, { args: [{ reason: 'test' }] });
+      assert.deepEqual(result, { orderId, status: 'CANCELLED' });
+      assert.deepEqual(
+        world.payments.map((p) => p.op),
+        ['AUTHORIZE', 'CAPTURE', 'REFUND'],
+      );
+      assert.equal(world.payments.at(-1)!.amountCents, 100000);
+      assert.equal(world.allocations.get(`${orderId}|sofa|wh-east`)?.status, 'RELEASED');
+      assert.equal(world.warehouseStock.get('sofa')!.get('wh-west'), 1);
+      assert.equal(world.stock.get('sofa'), 2, 'restocked');
+      assert.equal(world.orderStatuses.at(-1), 'CANCELLED');
+      assert.deepEqual([...world.suborderStatuses.values()], ['CANCELLED', 'CANCELLED']);
+    });
+  });
+
+  it('partial shipments: PARTIALLY_SHIPPED, then SHIPPED; cancel is refused once anything shipped', async () => {
+    const world = newWorld();
+    addItem(world, 'tv', 70000, { 'wh-east': 1, 'wh-west': 1 });
+    await withWorkers(world, async (start) => {
+      const { handle } = await placeOrder(start, [{ itemId: 'tv', quantity: 2 }]);
+      const [first, second] = await suborderIds(handle, 2);
+      await handle.executeUpdate(shipSuborderUpdate, { args: [{ suborderId: first! }] });
+      await assert.rejects(
+        handle.executeUpdate(cancelOrderUpdate, { args: [{}] }),
+        (error: Error & { cause?: Error }) => /already shipped/.test(error.cause?.message ?? ''),
+      );
+      await handle.signal(cancelSignal); // ignored, not fatal
+      assert.equal((await state(handle)).status, 'PARTIALLY_SHIPPED');
+      await handle.executeUpdate(shipSuborderUpdate, { args: [{ suborderId: second! }] });
+      await handle.executeUpdate(deliverSuborderUpdate, { args: [{ suborderId: first! }] });
+      await handle.executeUpdate(deliverSuborderUpdate, { args: [{ suborderId: second! }] });
+      assert.equal((await handle.result()).status, 'DELIVERED');
+      assert.deepEqual(world.orderStatuses, [
+        'RESERVED',
+        'PAYING',
+        'PENDING',
+        'PARTIALLY_SHIPPED',
+        'SHIPPED',
+        'DELIVERED',
+      ]);
+      assert.deepEqual(
+        world.payments.map((p) => p.op),
+        ['AUTHORIZE', 'CAPTURE'],
+      );
+    });
+  });
+
+  it('refuses out-of-order messages with a reason', async () => {
+    const world = newWorld();
+    addItem(world, 'cup', 500, { 'wh-east': 5 });
+    await withWorkers(world, async (start) => {
+      const { handle } = await start();
+      await begin(handle, [{ itemId: 'cup', quantity: 1 }]);
+      await assert.rejects(handle.executeUpdate(submitOrderUpdate), (e: Error & { cause?: Error }) =>
+        /payment details are missing/.test(e.cause?.message ?? ''),
+      );
+      await assert.rejects(
+        handle.executeUpdate(shipSuborderUpdate, { args: [{ suborderId: 'x.wh-east' }] }),
+        (e: Error & { cause?: Error }) => /no suborder/.test(e.cause?.message ?? ''),
+      );
+      await handle.signal(cancelSignal);
+      assert.equal((await handle.result()).status, 'CANCELLED');
+    });
+  });
+});

@@ -1,0 +1,183 @@
+/**
+ * The warehouse split of one paid order (child of orderWorkflow): plan suborders (fewest shipments,
+ * then nearest warehouses), allocate each item's units on its shard, record the suborders, notify each
+ * warehouse on its own task queue, then follow the suborders through shipping and delivery — or
+ * release everything when the order is cancelled before anything ships.
+ */
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  getExternalWorkflowHandle,
+  proxyActivities,
+  setHandler,
+  sleep,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { FulfillmentActivities } from '../activities/fulfillment-activities.js';
+import type { WarehouseActivities } from '../activities/warehouse-activities.js';
+import { destinationOf } from '../domain/destinations.js';
+import { type GeoPoint, planSplit } from '../domain/split-planner.js';
+import { suborderIdFor } from '../domain/suborder-id.js';
+import { fulfillmentProgressSignal, suborderEventSignal } from './definitions.js';
+import { STEP_RETRY } from './retry-policies.js';
+import type { FulfillmentInput, FulfillmentResult, OrderLineRequest, SuborderState } from './types.js';
+
+const steps = proxyActivities<FulfillmentActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: STEP_RETRY,
+});
+
+/** How long to wait before planning again when warehouses cannot serve the order right now. */
+const REPLAN_DELAY = '10 seconds';
+
+type SuborderEvent = { kind: 'SHIP' | 'DELIVER' | 'CANCEL'; suborderId?: string };
+
+function isOutOfStock(error: unknown): boolean {
+  return (
+    error instanceof ActivityFailure &&
+    error.cause instanceof ApplicationFailure &&
+    error.cause.type === 'OutOfStock'
+  );
+}
+
+function centroid(points: readonly GeoPoint[]): GeoPoint {
+  const n = Math.max(points.length, 1);
+  return {
+    latitude: points.reduce((sum, p) => sum + p.latitude, 0) / n,
+    longitude: points.reduce((sum, p) => sum + p.longitude, 0) / n,
+  };
+}
+
+/**
+ * Allocates every line, item by item (each item's warehouses live on its shard: one transaction, all or
+ * nothing). An item that lost a race for a warehouse's units is planned again with fresh availability;
+ * items already allocated keep their warehouses.
+ */
+async function planAndAllocate(input: FulfillmentInput): Promise<Map<string, OrderLineRequest[]>> {
+  const byWarehouse = new Map<string, OrderLineRequest[]>();
+  let remaining = input.lines;
+  while (remaining.length > 0) {
+    const { warehouses, availability } = await steps.loadSplitInputs(remaining.map((l) => l.itemId));
+    const plan = planSplit({
+      lines: remaining,
+      availability,
+      warehouses,
+      destination: destinationOf(input.destination) ?? centroid(warehouses),
+    });
+    if (!plan.ok) {
+      await sleep(REPLAN_DELAY);
+      continue;
+    }
+    const partsByItem = new Map<string, { warehouseId: string; quantity: number }[]>();
+    for (const suborder of plan.suborders) {
+      for (const line of suborder.lines) {
+        const parts = partsByItem.get(line.itemId) ?? [];
+        parts.push({ warehouseId: suborder.warehouseId, quantity: line.quantity });
+        partsByItem.set(line.itemId, parts);
+      }
+    }
+    const items = [...partsByItem.entries()];
+    const results = await Promise.allSettled(
+      items.map(([itemId, parts]) => steps.allocateItem({ orderId: input.orderId, itemId, parts })),
+    );
+    const lost = new Set<string>();
+    results.forEach((result, index) => {
+      const [itemId, parts] = items[index]!;
+      if (result.status === 'rejected') {
+        if (!isOutOfStock(result.reason)) throw result.reason;
+        lost.add(itemId);
+        return;
+      }
+      for (const part of parts) {
+        const lines = byWarehouse.get(part.warehouseId) ?? [];
+        lines.push({ itemId, quantity: part.quantity });
+        byWarehouse.set(part.warehouseId, lines);
+      }
+    });
+    remaining = remaining.filter((line) => lost.has(line.itemId));
+  }
+  return byWarehouse;
+}
+
+export async function fulfillmentWorkflow(input: FulfillmentInput): Promise<FulfillmentResult> {
+  const warehouse = proxyActivities<WarehouseActivities>({
+    taskQueue: input.warehouseTaskQueue,
+    startToCloseTimeout: '30 seconds',
+    retry: STEP_RETRY,
+  });
+  const parent = getExternalWorkflowHandle(workflowInfo().parent!.workflowId);
+  const events: SuborderEvent[] = [];
+  setHandler(suborderEventSignal, (event) => {
+    events.push(event);
+  });
+
+  const byWarehouse = await planAndAllocate(input);
+  const suborders: SuborderState[] = [...byWarehouse.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([warehouseId, lines]) => ({
+      suborderId: suborderIdFor(input.orderId, warehouseId),
+      warehouseId,
+      lines,
+      status: 'ALLOCATED',
+    }));
+  await steps.recordSuborders({
+    customerId: input.customerId,
+    orderId: input.orderId,
+    suborders: suborders.map(({ warehouseId, lines }) => ({ warehouseId, lines })),
+  });
+  const report = () =>
+    parent.signal(fulfillmentProgressSignal, { suborders: suborders.map((s) => ({ ...s })) });
+
+  const cancelled = () => events.some((e) => e.kind === 'CANCEL');
+  if (!cancelled()) {
+    await Promise.all(
+      suborders.map((s) =>
+        warehouse.notifyWarehouse({
+          customerId: input.customerId,
+          orderId: input.orderId,
+          suborderId: s.suborderId,
+        }),
+      ),
+    );
+  }
+  await report();
+
+  const forEachLine = (
+    s: SuborderState,
+    step: (ref: { orderId: string; itemId: string; warehouseId: string }) => Promise<void>,
+  ) =>
+    Promise.all(
+      s.lines.map((line) =>
+        step({ orderId: input.orderId, itemId: line.itemId, warehouseId: s.warehouseId }),
+      ),
+    );
+
+  const setStatus = async (s: SuborderState, status: SuborderState['status']) => {
+    await steps.setSuborderStatus({ customerId: input.customerId, suborderId: s.suborderId, status });
+    s.status = status;
+    await report();
+  };
+
+  for (;;) {
+    await condition(() => events.length > 0);
+    const event = events.shift()!;
+    if (event.kind === 'CANCEL') {
+      // The order workflow only forwards a cancel while nothing has shipped.
+      for (const s of suborders) {
+        await forEachLine(s, steps.releaseAllocation);
+        await setStatus(s, 'CANCELLED');
+      }
+      return { outcome: 'CANCELLED' };
+    }
+    const target = suborders.find((s) => s.suborderId === event.suborderId);
+    if (!target) continue;
+    if (event.kind === 'SHIP' && target.status === 'ALLOCATED') {
+      await forEachLine(target, steps.shipAllocation);
+      await setStatus(target, 'SHIPPED');
+    } else if (event.kind === 'DELIVER' && target.status === 'SHIPPED') {
+      await setStatus(target, 'DELIVERED');
+    }
+    if (suborders.every((s) => s.status === 'DELIVERED')) return { outcome: 'DELIVERED' };
+  }
+}
