@@ -4,37 +4,26 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { loadConfig } from '../../config/env.js';
-import { createCatalogRepository } from '../../db/repositories/catalog-repository.js';
-import { createShardSet, type ShardSet } from '../../db/shard-set.js';
 import { orderWorkflowId } from '../../workflows/definitions.js';
+import { openShards, type ShardAccess, stockCounters, stockedItem } from '../support/catalog-fixture.js';
 import { api, type RunningPlatform, startPlatform, tokenFor } from '../support/platform.js';
 import { testStack } from '../support/stack.js';
 
 describe('e2e: checkout slice through the real API and workers', function () {
   this.timeout(180_000);
   let platform: RunningPlatform;
-  let shards: ShardSet;
-  const itemId = `slice-item-${randomUUID().slice(0, 8)}`;
+  let db: ShardAccess;
+  let itemId: string;
 
   before(async () => {
-    shards = createShardSet(loadConfig({ SHARD_URLS: testStack().shardUrls.join(',') }).db);
-    await createCatalogRepository({ shardSet: shards, cursorSecret: 'test' }).createItems([
-      {
-        itemId,
-        name: 'Slice test kettle',
-        description: 'A kettle that proves the stack works',
-        priceCents: 2599,
-        type: 'kitchen',
-        stock: [],
-      },
-    ]);
+    db = await openShards(testStack().shardUrls);
+    itemId = await stockedItem(db.repos, { 'wh-east': 5 }, 2599);
     platform = await startPlatform({ RESERVATION_TTL_SECONDS: '3' });
   });
 
   after(async () => {
     await platform?.stop();
-    await shards?.close();
+    await db?.close();
   });
 
   it('reports Temporal and every shard healthy', async () => {
@@ -60,12 +49,13 @@ describe('e2e: checkout slice through the real API and workers', function () {
     assert.equal(res.status, 201, JSON.stringify(res.body));
     const { orderId, paymentUrl, expiresAt } = res.body;
     assert.match(orderId, /^ord_[0-9a-f]{32}$/);
-    assert.equal(paymentUrl, `http://localhost:${platform.env['API_PORT']}/checkout/${orderId}/payment`);
+    assert.equal(paymentUrl, `${platform.baseUrl}/checkout/${orderId}/payment`);
     assert.ok(Date.parse(expiresAt) > Date.now(), 'expiresAt lies in the future');
+    assert.equal((await stockCounters(db.repos, itemId)).available, 3, 'two units held');
 
     // The row is on the customer's shard, and on no other.
-    const home = shards.forCustomer(customerId);
-    for (const shard of shards.shards) {
+    const home = db.shards.forCustomer(customerId);
+    for (const shard of db.shards.shards) {
       const rows =
         await shard.sql`select status, total_cents::int as total_cents, customer_id from orders where order_id = ${orderId}`;
       if (shard.id === home.id) {
@@ -104,6 +94,7 @@ describe('e2e: checkout slice through the real API and workers', function () {
       status = (await api(platform, 'GET', `/orders/${orderId}`, { token })).body.status;
     }
     assert.equal(status, 'EXPIRED');
+    assert.equal((await stockCounters(db.repos, itemId)).available, 5, 'the hold was released');
   });
 
   it('answers 422 naming unknown items, and writes nothing', async () => {
@@ -115,7 +106,7 @@ describe('e2e: checkout slice through the real API and workers', function () {
     assert.equal(res.status, 422);
     assert.equal(res.body.type, '/problems/unknown-items');
     assert.deepEqual(res.body.itemIds, ['no-such-item']);
-    const rows = await shards.forCustomer(customerId)
+    const rows = await db.shards.forCustomer(customerId)
       .sql`select 1 from orders where customer_id = ${customerId}`;
     assert.equal(rows.length, 0);
   });

@@ -39,6 +39,7 @@ export async function startPlatform(
     ORDER_TASK_QUEUE: `orders-${suffix}`,
     WAREHOUSE_TASK_QUEUE: `warehouse-${suffix}`,
     API_PORT: String(apiPort),
+    PUBLIC_BASE_URL: `http://127.0.0.1:${apiPort}`,
     JWT_SECRET: TEST_JWT_SECRET,
     LOG_LEVEL: 'warn',
     ...overrides,
@@ -50,7 +51,7 @@ export async function startPlatform(
     proc.start();
     processes.set(name, proc);
   }
-  const baseUrl = `http://127.0.0.1:${env['API_PORT']}`;
+  const baseUrl = env['PUBLIC_BASE_URL']!;
   const stop = async () => {
     await Promise.all([...processes.values()].map((p) => p.stop()));
   };
