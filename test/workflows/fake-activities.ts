@@ -25,6 +25,8 @@ export interface FakeWorld {
   declineCards: Set<string>;
   /** Authorize attempts that throw a transient error before one succeeds. */
   transientAuthorizeFailures: number;
+  /** Per activity name: attempts that fail like a shard that is down, before one succeeds. */
+  transientFailures: Map<string, number>;
 }
 
 export const WAREHOUSES = [
@@ -46,6 +48,7 @@ export function newWorld(): FakeWorld {
     calls: [],
     declineCards: new Set(),
     transientAuthorizeFailures: 0,
+    transientFailures: new Map(),
   };
 }
 
@@ -67,7 +70,29 @@ const key = (...parts: string[]) => parts.join('|');
 
 type AllActivities = OrderActivities & PaymentActivities & FulfillmentActivities;
 
+/** Wraps every activity so `world.transientFailures` can make it fail like an unreachable database. */
+function withOutages(world: FakeWorld, activities: AllActivities): AllActivities {
+  const wrapped: Record<string, (...args: never[]) => Promise<unknown>> = {};
+  for (const [name, fn] of Object.entries(activities) as [string, (...args: never[]) => Promise<unknown>][]) {
+    wrapped[name] = async (...args) => {
+      const left = world.transientFailures.get(name) ?? 0;
+      if (left > 0) {
+        world.transientFailures.set(name, left - 1);
+        throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432 (simulated outage)'), {
+          code: 'ECONNREFUSED',
+        });
+      }
+      return fn(...args);
+    };
+  }
+  return wrapped as unknown as AllActivities;
+}
+
 export function fakeOrderWorkerActivities(world: FakeWorld): AllActivities {
+  return withOutages(world, inMemoryActivities(world));
+}
+
+function inMemoryActivities(world: FakeWorld): AllActivities {
   const log = (name: string) => world.calls.push(name);
   return {
     async priceLines(lines) {

@@ -1,0 +1,244 @@
+/**
+ * Records workflow histories for every branch of the order lifecycle into test/histories/, for the
+ * replay test (test/replay/replay-histories.test.ts). Run after a deliberate workflow change:
+ *   npm run record-histories
+ * It drives the real workflow code with in-memory activities on the time-skipping test server; the
+ * histories are what a production server would store for the same decisions.
+ */
+
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { WorkflowHandle } from '@temporalio/client';
+import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import { createTimeSkippingEnv, registerOrderSearchAttributes } from '../test/support/time-skipping.js';
+import {
+  addItem,
+  type FakeWorld,
+  fakeOrderWorkerActivities,
+  fakeWarehouseActivities,
+  newWorld,
+} from '../test/workflows/fake-activities.js';
+import {
+  beginCheckoutUpdate,
+  cancelOrderUpdate,
+  cancelSignal,
+  deliverSuborderUpdate,
+  fulfillmentWorkflowId,
+  orderStateQuery,
+  orderWorkflowId,
+  providePaymentUpdate,
+  shipSuborderUpdate,
+  submitOrderUpdate,
+} from '../workflows/definitions.js';
+import type { orderWorkflow } from '../workflows/order-workflow.js';
+// @ts-expect-error plain .mjs without type declarations
+import { ensureTemporalCli } from './install-temporal-cli.mjs';
+
+export const HISTORIES_DIR = fileURLToPath(new URL('../test/histories/', import.meta.url));
+const ADDRESS = { name: 'Ada', line1: '1 Main St', city: 'Newark', postalCode: '07102', country: 'US' };
+
+type Handle = WorkflowHandle<typeof orderWorkflow>;
+
+interface Scenario {
+  name: string;
+  setUp(world: FakeWorld): void;
+  run(handle: Handle): Promise<void>;
+  /** Whether the order reached fulfillment (then the child's history is recorded too). */
+  fulfilled: boolean;
+}
+
+const begin = (h: Handle, quantity: number) =>
+  h.executeUpdate(beginCheckoutUpdate, { args: [{ lines: [{ itemId: 'kettle', quantity }] }] });
+const pay = (h: Handle, paymentToken = 'tok_ok') =>
+  h.executeUpdate(providePaymentUpdate, { args: [{ paymentToken, shippingAddress: ADDRESS }] });
+
+async function suborders(h: Handle, count: number): Promise<string[]> {
+  for (;;) {
+    const state = await h.query(orderStateQuery);
+    if (state.suborders.length === count) return state.suborders.map((s) => s.suborderId);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function placeAndSplit(h: Handle, quantity: number, count: number): Promise<string[]> {
+  await begin(h, quantity);
+  await pay(h);
+  await h.executeUpdate(submitOrderUpdate);
+  return suborders(h, count);
+}
+
+const oneWarehouse = (world: FakeWorld) => addItem(world, 'kettle', 2500, { 'wh-east': 10 });
+const twoWarehouses = (world: FakeWorld) => addItem(world, 'kettle', 2500, { 'wh-east': 1, 'wh-west': 1 });
+
+export const SCENARIOS: Scenario[] = [
+  {
+    name: 'happy-path-delivered',
+    setUp: oneWarehouse,
+    fulfilled: true,
+    async run(h) {
+      const [id] = await placeAndSplit(h, 2, 1);
+      await h.executeUpdate(shipSuborderUpdate, { args: [{ suborderId: id! }] });
+      await h.executeUpdate(deliverSuborderUpdate, { args: [{ suborderId: id! }] });
+    },
+  },
+  {
+    name: 'partial-shipments',
+    setUp: twoWarehouses,
+    fulfilled: true,
+    async run(h) {
+      const [a, b] = await placeAndSplit(h, 2, 2);
+      await h.executeUpdate(shipSuborderUpdate, { args: [{ suborderId: a! }] });
+      await h.executeUpdate(shipSuborderUpdate, { args: [{ suborderId: b! }] });
+      await h.executeUpdate(deliverSuborderUpdate, { args: [{ suborderId: a! }] });
+      await h.executeUpdate(deliverSuborderUpdate, { args: [{ suborderId: b! }] });
+    },
+  },
+  {
+    name: 'expiry',
+    setUp: oneWarehouse,
+    fulfilled: false,
+    async run(h) {
+      await begin(h, 1);
+    },
+  },
+  {
+    name: 'payment-declined',
+    setUp: (world) => {
+      oneWarehouse(world);
+      world.declineCards.add('tok_declined');
+    },
+    fulfilled: false,
+    async run(h) {
+      await begin(h, 1);
+      await pay(h, 'tok_declined');
+      await h.executeUpdate(submitOrderUpdate);
+    },
+  },
+  {
+    name: 'cancel-before-payment',
+    setUp: oneWarehouse,
+    fulfilled: false,
+    async run(h) {
+      await begin(h, 1);
+      await h.signal(cancelSignal, { reason: 'changed my mind' });
+    },
+  },
+  {
+    name: 'cancel-after-payment',
+    setUp: twoWarehouses,
+    fulfilled: true,
+    async run(h) {
+      await placeAndSplit(h, 2, 2);
+      await h.executeUpdate(cancelOrderUpdate, { args: [{ reason: 'changed my mind' }] });
+    },
+  },
+  {
+    name: 'cancel-refused-after-shipping',
+    setUp: oneWarehouse,
+    fulfilled: true,
+    async run(h) {
+      const [id] = await placeAndSplit(h, 1, 1);
+      await h.executeUpdate(shipSuborderUpdate, { args: [{ suborderId: id! }] });
+      await h.executeUpdate(cancelOrderUpdate, { args: [{}] }).then(
+        () => {
+          throw new Error('cancel after shipping must be refused');
+        },
+        () => undefined,
+      );
+      await h.signal(cancelSignal);
+      await h.executeUpdate(deliverSuborderUpdate, { args: [{ suborderId: id! }] });
+    },
+  },
+  {
+    name: 'database-outage-retried',
+    setUp: (world) => {
+      oneWarehouse(world);
+      world.transientFailures.set('reserveLine', 3);
+      world.transientFailures.set('setOrderStatus', 2);
+    },
+    fulfilled: true,
+    async run(h) {
+      const [id] = await placeAndSplit(h, 1, 1);
+      await h.executeUpdate(shipSuborderUpdate, { args: [{ suborderId: id! }] });
+      await h.executeUpdate(deliverSuborderUpdate, { args: [{ suborderId: id! }] });
+    },
+  },
+];
+
+async function main(): Promise<void> {
+  const temporalCli = ensureTemporalCli();
+  const env = await createTimeSkippingEnv();
+  const address = env.connection.options.address;
+  await registerOrderSearchAttributes(env);
+  const workflowBundle = await bundleWorkflowCode({
+    workflowsPath: fileURLToPath(new URL('../workflows/index.ts', import.meta.url)),
+  });
+  fs.mkdirSync(HISTORIES_DIR, { recursive: true });
+  try {
+    for (const scenario of SCENARIOS) {
+      const world = newWorld();
+      scenario.setUp(world);
+      const queue = `record-${scenario.name}`;
+      const orderWorker = await Worker.create({
+        connection: env.nativeConnection,
+        taskQueue: queue,
+        workflowBundle,
+        activities: fakeOrderWorkerActivities(world),
+      });
+      const warehouseWorker = await Worker.create({
+        connection: env.nativeConnection,
+        taskQueue: `${queue}-warehouse`,
+        activities: fakeWarehouseActivities(world),
+      });
+      const orderId = `ord_${randomUUID().replaceAll('-', '')}`;
+      await warehouseWorker.runUntil(
+        orderWorker.runUntil(async () => {
+          const handle = await env.client.workflow.start<typeof orderWorkflow>('orderWorkflow', {
+            workflowId: orderWorkflowId(orderId),
+            taskQueue: queue,
+            args: [
+              {
+                orderId,
+                customerId: 'c-recorded',
+                reservationTtlSeconds: 300,
+                publicBaseUrl: 'http://shop.test',
+                warehouseTaskQueue: `${queue}-warehouse`,
+              },
+            ],
+          });
+          await scenario.run(handle);
+          const final = await handle.result();
+          const ids = [
+            orderWorkflowId(orderId),
+            ...(scenario.fulfilled ? [fulfillmentWorkflowId(orderId)] : []),
+          ];
+          for (const [index, workflowId] of ids.entries()) {
+            // The operator's way to export a history; the replayer reads this JSON as it is.
+            const json = execFileSync(
+              temporalCli,
+              ['workflow', 'show', '--address', address, '--workflow-id', workflowId, '--output', 'json'],
+              { encoding: 'utf8' },
+            );
+            const file = path.join(
+              HISTORIES_DIR,
+              `${scenario.name}${index === 0 ? '' : '.fulfillment'}.json`,
+            );
+            fs.writeFileSync(file, json.endsWith('\n') ? json : `${json}\n`);
+          }
+          console.log(
+            `${scenario.name}: ${final.status} (${ids.length} histor${ids.length === 1 ? 'y' : 'ies'})`,
+          );
+        }),
+      );
+    }
+  } finally {
+    await env.teardown();
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  await main();
+}
