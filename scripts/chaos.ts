@@ -1,0 +1,131 @@
+/**
+ * The soak: `npm run chaos -- --orders 2000 --minutes 10 [--seed N] [--concurrency 24] [--report file]`.
+ * Runs the whole platform, drives shoppers through the API for up to --minutes while random faults land
+ * (kill -9 of workers and the API, kill -9 of a shard's postmaster, Temporal server restarts, a flaky
+ * payment gateway), then verifies every guarantee. Prints live progress, writes a JSON report, and exits
+ * non-zero on any violation.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { type FaultContext, runScenario } from '../test/chaos/harness/run-scenario.js';
+// @ts-expect-error plain .mjs without type declarations
+import { ensureTemporalCli } from './install-temporal-cli.mjs';
+import { PROJECT_ROOT } from './lib/project-paths.js';
+
+const { values } = parseArgs({
+  options: {
+    orders: { type: 'string', default: '2000' },
+    minutes: { type: 'string', default: '10' },
+    seed: { type: 'string' },
+    concurrency: { type: 'string', default: '24' },
+    report: { type: 'string' },
+  },
+});
+
+function positive(name: string, raw: string | undefined): number {
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) {
+    console.error(`--${name} must be a positive number, got "${raw}"`);
+    process.exit(2);
+  }
+  return n;
+}
+
+const orders = Math.round(positive('orders', values.orders));
+const minutes = positive('minutes', values.minutes);
+const concurrency = Math.round(positive('concurrency', values.concurrency));
+const seed = values.seed === undefined ? Date.now() % 1_000_000 : Math.round(positive('seed', values.seed));
+const stamp = new Date().toISOString().replaceAll(':', '-');
+const dir = path.join(PROJECT_ROOT, '.data', 'chaos', stamp);
+const reportFile = values.report ?? path.join(dir, 'report.json');
+const loadDeadline = Date.now() + minutes * 60_000;
+
+const FAULTS: ((ctx: FaultContext) => Promise<void>)[] = [
+  (ctx) => ctx.killAndRestart('order-worker', 1_000 + Math.floor(ctx.random() * 5_000)),
+  (ctx) => ctx.killAndRestart('warehouse-worker', 1_000 + Math.floor(ctx.random() * 5_000)),
+  (ctx) => ctx.killAndRestart('api', 1_000 + Math.floor(ctx.random() * 3_000)),
+  (ctx) => {
+    const index = Math.floor(ctx.random() * 2);
+    const down = 5_000 + Math.floor(ctx.random() * 20_000);
+    return ctx.fault(
+      `kill -9 shard-${index} postmaster`,
+      () => ctx.stack.crashShard(index),
+      down,
+      () => ctx.stack.restartShard(index),
+    );
+  },
+  (ctx) =>
+    ctx.fault(
+      'Temporal dev server restart',
+      () => ctx.stack.stopTemporal(),
+      2_000 + Math.floor(ctx.random() * 4_000),
+      () => ctx.stack.startTemporal(),
+    ),
+];
+
+let progress = { begun: 0, acknowledged: 0, faults: 0 };
+const started = Date.now();
+const ticker = setInterval(() => {
+  const elapsed = Math.round((Date.now() - started) / 1000);
+  console.log(
+    `[chaos ${elapsed}s] shoppers ${progress.begun}/${orders}, orders placed ${progress.acknowledged}, faults ${progress.faults}`,
+  );
+}, 5_000);
+
+console.log(
+  `chaos soak: ${orders} orders, up to ${minutes} min of load, seed ${seed}, scratch ${path.relative(PROJECT_ROOT, dir)}`,
+);
+try {
+  const report = await runScenario({
+    name: 'soak',
+    seed,
+    dir,
+    temporalCli: ensureTemporalCli(),
+    orders,
+    concurrency,
+    itemCount: 40,
+    stock: { 'wh-east': 30, 'wh-central': 30, 'wh-west': 30 },
+    reservationTtlSeconds: 30,
+    paymentFailureRate: 0.05,
+    log: (message) => console.log(`[chaos] ${message}`),
+    onProgress: (p) => {
+      progress = p;
+    },
+    async faults(ctx) {
+      while (progress.begun < orders && Date.now() < loadDeadline) {
+        await ctx.pause(5_000, 20_000);
+        if (progress.begun >= orders) break;
+        await FAULTS[Math.floor(ctx.random() * FAULTS.length)]!(ctx);
+      }
+    },
+  });
+  clearInterval(ticker);
+  const recoveries = report.faults
+    .map((f) => f.recoveryMs)
+    .filter((ms): ms is number => ms !== undefined)
+    .sort((a, b) => a - b);
+  const summary = {
+    ...report,
+    recovery: {
+      medianMs: recoveries.length ? recoveries[Math.floor(recoveries.length / 2)] : null,
+      worstMs: recoveries.length ? recoveries[recoveries.length - 1] : null,
+      measured: recoveries.length,
+    },
+  };
+  fs.mkdirSync(path.dirname(reportFile), { recursive: true });
+  fs.writeFileSync(reportFile, `${JSON.stringify(summary, null, 2)}\n`);
+  console.log(
+    `\nchaos soak done in ${Math.round(report.durationMs / 1000)} s: ${report.driver.acknowledged} orders ` +
+      `${JSON.stringify(report.verdict.ordersByStatus)}, ${report.faults.length} faults, ` +
+      `recovery median ${summary.recovery.medianMs} ms / worst ${summary.recovery.worstMs} ms, ` +
+      `${report.violations.length} violations`,
+  );
+  for (const v of report.violations) console.log(`  VIOLATION ${v}`);
+  console.log(`report: ${reportFile}`);
+  process.exit(report.violations.length === 0 ? 0 : 1);
+} catch (error) {
+  clearInterval(ticker);
+  console.error(`chaos soak failed: ${error instanceof Error ? error.stack : String(error)}`);
+  process.exit(1);
+}

@@ -1,0 +1,167 @@
+/**
+ * The whole platform as separate processes on free loopback ports, with real faults: kill -9 of a
+ * worker or a shard's postmaster, restart of the Temporal dev server on its database file.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadConfig } from '../../../config/env.js';
+import { createRepositories, type Repositories } from '../../../db/repositories/index.js';
+import { DEMO_WAREHOUSES } from '../../../db/seed-demo-catalog.js';
+import { createShardSet, type ShardSet } from '../../../db/shard-set.js';
+import type { ManagedProcess } from '../../../scripts/lib/managed-process.js';
+import {
+  type PlatformProcessName,
+  platformProcess,
+  waitForHealthy,
+} from '../../../scripts/lib/platform-processes.js';
+import { parseProvider } from '../../../scripts/lib/postgres-binaries.js';
+import { freePort, ShardCluster } from '../../../scripts/lib/shard-cluster.js';
+import { temporalDevServer, waitForTemporal } from '../../../scripts/lib/temporal-dev-server.js';
+
+export interface ChaosStackOptions {
+  /** Scratch directory: Temporal's database file, shard data, process logs. */
+  dir: string;
+  temporalCli: string;
+  shardCount: number;
+  reservationTtlSeconds: number;
+  paymentFailureRate: number;
+  jwtSecret: string;
+  log: (message: string) => void;
+}
+
+export const PROCESS_NAMES: readonly PlatformProcessName[] = ['order-worker', 'warehouse-worker', 'api'];
+
+export class ChaosStack {
+  readonly processes = new Map<PlatformProcessName, ManagedProcess>();
+  shardSet!: ShardSet;
+  repos!: Repositories;
+  env: NodeJS.ProcessEnv = {};
+  baseUrl = '';
+  temporalAddress = '';
+  private temporal!: ManagedProcess;
+  private shards!: ShardCluster;
+  private readonly logStream: fs.WriteStream;
+
+  private constructor(readonly options: ChaosStackOptions) {
+    fs.mkdirSync(options.dir, { recursive: true });
+    this.logStream = fs.createWriteStream(path.join(options.dir, 'processes.log'), { flags: 'a' });
+  }
+
+  static async start(options: ChaosStackOptions): Promise<ChaosStack> {
+    const stack = new ChaosStack(options);
+    try {
+      await stack.boot();
+    } catch (error) {
+      await stack.stop();
+      throw error;
+    }
+    return stack;
+  }
+
+  get logFile(): string {
+    return path.join(this.options.dir, 'processes.log');
+  }
+
+  private output(name: string) {
+    return (line: string) => this.logStream.write(`[${name}] ${line}\n`);
+  }
+
+  private async boot(): Promise<void> {
+    const { dir, log } = this.options;
+    const temporalPort = await freePort();
+    this.temporalAddress = `127.0.0.1:${temporalPort}`;
+    this.temporal = temporalDevServer({
+      cli: this.options.temporalCli,
+      dbFile: path.join(dir, 'temporal.db'),
+      ip: '127.0.0.1',
+      port: temporalPort,
+      output: this.output('temporal'),
+    });
+    this.temporal.start();
+    // Crash tests need committed data to survive kill -9, so these shards are durable.
+    this.shards = await ShardCluster.start({
+      count: this.options.shardCount,
+      baseDir: path.join(dir, 'shards'),
+      fallbackDir: path.join(dir, 'shards'),
+      provider: parseProvider(process.env['PG_PROVIDER']),
+      durable: true,
+    });
+    const { migrateShards } = await import('../../../db/migrate.js');
+    await migrateShards(this.shards.urls);
+    const apiPort = await freePort();
+    this.baseUrl = `http://127.0.0.1:${apiPort}`;
+    this.env = {
+      ...process.env,
+      TEMPORAL_ADDRESS: this.temporalAddress,
+      SHARD_URLS: this.shards.urls.join(','),
+      API_PORT: String(apiPort),
+      PUBLIC_BASE_URL: this.baseUrl,
+      JWT_SECRET: this.options.jwtSecret,
+      RESERVATION_TTL_SECONDS: String(this.options.reservationTtlSeconds),
+      PAYMENT_FAILURE_RATE: String(this.options.paymentFailureRate),
+      DB_CONNECT_TIMEOUT_SECONDS: '2',
+      LOG_LEVEL: 'warn',
+    };
+    this.shardSet = createShardSet(loadConfig(this.env).db);
+    this.repos = createRepositories({ shardSet: this.shardSet, cursorSecret: 'chaos' });
+    await this.repos.warehouses.upsertWarehouses(DEMO_WAREHOUSES);
+    await waitForTemporal(this.temporalAddress);
+    for (const name of PROCESS_NAMES) this.startProcess(name);
+    await waitForHealthy(this.baseUrl, 120_000);
+    log(`stack up: Temporal ${this.temporalAddress}, ${this.shards.urls.length} shards, API ${this.baseUrl}`);
+  }
+
+  private startProcess(name: PlatformProcessName): void {
+    const proc = this.processes.get(name) ?? platformProcess(name, this.env, { output: this.output(name) });
+    this.processes.set(name, proc);
+    proc.start();
+  }
+
+  /** kill -9 of a platform process. */
+  async killProcess(name: PlatformProcessName): Promise<void> {
+    await this.processes.get(name)?.crash();
+  }
+
+  async restartProcess(name: PlatformProcessName): Promise<void> {
+    this.startProcess(name);
+  }
+
+  /** kill -9 of a shard's postmaster. */
+  async crashShard(index: number): Promise<void> {
+    await this.shards.servers[index]!.crash();
+  }
+
+  /** Starts the shard again on the same data directory (PostgreSQL runs crash recovery). */
+  async restartShard(index: number): Promise<void> {
+    const server = this.shards.servers[index]!;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await server.start();
+        return;
+      } catch (error) {
+        // Orphaned backends of the killed postmaster can hold its shared memory for a moment.
+        if (attempt >= 10) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      }
+    }
+  }
+
+  /** Stops the Temporal dev server (SIGTERM) or kills it (SIGKILL). */
+  async stopTemporal(mode: 'stop' | 'kill' = 'stop'): Promise<void> {
+    if (mode === 'kill') await this.temporal.crash();
+    else await this.temporal.stop();
+  }
+
+  /** Starts it again on the same database file. */
+  async startTemporal(): Promise<void> {
+    this.temporal.start();
+    await waitForTemporal(this.temporalAddress);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.allSettled([...this.processes.values()].map((p) => p.stop()));
+    await this.shardSet?.close().catch(() => {});
+    await Promise.allSettled([this.temporal?.stop(), this.shards?.stop()]);
+    this.logStream.end();
+  }
+}

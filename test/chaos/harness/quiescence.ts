@@ -1,0 +1,28 @@
+/** Waits until no workflow is running: every order has reached a terminal state. */
+import { Client, Connection } from '@temporalio/client';
+
+export interface Quiescence {
+  reached: boolean;
+  waitedMs: number;
+  stillRunning: string[];
+}
+
+export async function waitForQuiescence(temporalAddress: string, timeoutMs: number): Promise<Quiescence> {
+  const started = Date.now();
+  const connection = await Connection.connect({ address: temporalAddress });
+  const client = new Client({ connection });
+  let stillRunning: string[] = [];
+  try {
+    while (Date.now() - started < timeoutMs) {
+      stillRunning = [];
+      for await (const execution of client.workflow.list({ query: 'ExecutionStatus="Running"' })) {
+        stillRunning.push(execution.workflowId);
+      }
+      if (stillRunning.length === 0) return { reached: true, waitedMs: Date.now() - started, stillRunning };
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+    return { reached: false, waitedMs: Date.now() - started, stillRunning };
+  } finally {
+    await connection.close();
+  }
+}

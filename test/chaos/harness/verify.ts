@@ -1,0 +1,92 @@
+/**
+ * What must hold after any chaos run (issue 6): every acknowledged order exists and is terminal, the
+ * DESIGN.md §2 invariants hold on every shard, no unit is oversold or leaked, and each order was
+ * charged at most once with captured − refunded matching its final state.
+ */
+import { checkInvariants } from '../../../db/invariants.js';
+import type { Repositories } from '../../../db/repositories/index.js';
+import type { ShardSet } from '../../../db/shard-set.js';
+import { CHARGED_ORDER_STATUSES, type OrderStatus } from '../../../domain/order-status.js';
+import type { TrackedOrder } from './shoppers.js';
+
+const TERMINAL = new Set(['DELIVERED', 'CANCELLED', 'EXPIRED', 'PAYMENT_FAILED']);
+
+export interface StockedItem {
+  itemId: string;
+  /** Units stocked before the run, over all warehouses. */
+  initial: number;
+}
+
+export interface Verdict {
+  violations: string[];
+  ordersByStatus: Record<string, number>;
+  unitsSold: number;
+}
+
+export async function verifyRun(
+  shardSet: ShardSet,
+  repos: Repositories,
+  orders: readonly TrackedOrder[],
+  items: readonly StockedItem[],
+): Promise<Verdict> {
+  const violations: string[] = [];
+  const ordersByStatus: Record<string, number> = {};
+  const soldPerItem = new Map<string, number>();
+
+  for (const tracked of orders) {
+    const order = await repos.orders.getOrder(tracked.customerId, tracked.orderId);
+    if (!order) {
+      violations.push(`lost: order ${tracked.orderId} was acknowledged but is not on its shard`);
+      continue;
+    }
+    ordersByStatus[order.status] = (ordersByStatus[order.status] ?? 0) + 1;
+    if (!TERMINAL.has(order.status)) violations.push(`not terminal: ${order.orderId} is ${order.status}`);
+    if (order.status === 'DELIVERED') {
+      for (const line of order.lines)
+        soldPerItem.set(line.itemId, (soldPerItem.get(line.itemId) ?? 0) + line.quantity);
+    }
+    const ledger = await repos.payments.listForOrder(tracked.customerId, tracked.orderId);
+    const succeeded = (op: string) => ledger.filter((e) => e.operation === op && e.outcome === 'SUCCEEDED');
+    if (succeeded('AUTHORIZE').length > 1) violations.push(`charged twice: ${order.orderId}`);
+    const captured = succeeded('CAPTURE').reduce((sum, e) => sum + e.amountCents, 0);
+    const refunded = succeeded('REFUND').reduce((sum, e) => sum + e.amountCents, 0);
+    const expected = CHARGED_ORDER_STATUSES.includes(order.status as OrderStatus) ? order.totalCents : 0;
+    if (captured - refunded !== expected) {
+      violations.push(
+        `money: ${order.orderId} is ${order.status}, captured − refunded = ${captured - refunded}, expected ${expected}`,
+      );
+    }
+  }
+
+  for (const { itemId, initial } of items) {
+    const [stock, warehouses] = await Promise.all([
+      repos.stock.getStock(itemId),
+      repos.warehouseStock.getAvailability([itemId]),
+    ]);
+    const sold = soldPerItem.get(itemId) ?? 0;
+    const physical = warehouses.reduce((sum, w) => sum + w.physical, 0);
+    const warehouseAvailable = warehouses.reduce((sum, w) => sum + w.available, 0);
+    if (sold > initial) violations.push(`oversold: ${itemId} sold ${sold} of ${initial}`);
+    if (physical !== initial - sold)
+      violations.push(`physical: ${itemId} has ${physical}, expected ${initial - sold}`);
+    // Everything is terminal: no unit may stay held by a reservation or an allocation.
+    if (stock?.available !== initial - sold) {
+      violations.push(`leaked: ${itemId} available ${stock?.available}, expected ${initial - sold}`);
+    }
+    if (warehouseAvailable !== initial - sold) {
+      violations.push(
+        `leaked: ${itemId} warehouse available ${warehouseAvailable}, expected ${initial - sold}`,
+      );
+    }
+  }
+
+  const invariantViolations = await checkInvariants(shardSet, {
+    itemIds: items.map((i) => i.itemId),
+    orderIds: orders.map((o) => o.orderId),
+  });
+  for (const v of invariantViolations)
+    violations.push(`invariant ${v.invariant} on ${v.shard}: ${v.key}: ${v.message}`);
+
+  const unitsSold = [...soldPerItem.values()].reduce((a, b) => a + b, 0);
+  return { violations, ordersByStatus, unitsSold };
+}
