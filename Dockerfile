@@ -20,7 +20,8 @@ RUN npm ci --omit=dev && npm cache clean --force
 
 # The source stays owned by root: the processes read it and never write it.
 COPY . .
-RUN node --import tsx scripts/build-workflow-bundle.ts
+RUN node --import tsx scripts/build-workflow-bundle.ts dist/workflow-bundle.js
+ENV WORKFLOW_BUNDLE_PATH=/app/dist/workflow-bundle.js
 
 # Unprivileged user of the base image (uid 1000); tsx keeps its cache under /tmp.
 USER node

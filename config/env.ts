@@ -86,6 +86,13 @@ export const ENV_VARS = [
     usedBy: WORKERS,
   },
   {
+    name: 'WORKFLOW_BUNDLE_PATH',
+    default: undefined,
+    description:
+      'Prebuilt workflow bundle (`npm run build:workflows`) the order worker loads instead of bundling the sources at start-up',
+    usedBy: ['order-worker'],
+  },
+  {
     name: 'DB_POOL_SIZE',
     default: '10',
     description: 'Connections per shard pool in each process',
@@ -208,6 +215,8 @@ export interface DbConfig {
 }
 
 export interface WorkerConfig {
+  /** undefined: bundle workflows/ from source when the worker starts. */
+  workflowBundlePath: string | undefined;
   maxConcurrentActivities: number;
   maxConcurrentWorkflowTasks: number;
   shutdownGraceSeconds: number;
@@ -254,6 +263,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       connectTimeoutSeconds: positiveInt('DB_CONNECT_TIMEOUT_SECONDS', env),
     },
     worker: {
+      workflowBundlePath: readOptional('WORKFLOW_BUNDLE_PATH', env),
       maxConcurrentActivities: positiveInt('WORKER_MAX_CONCURRENT_ACTIVITIES', env),
       maxConcurrentWorkflowTasks: positiveInt('WORKER_MAX_CONCURRENT_WORKFLOW_TASKS', env),
       shutdownGraceSeconds: positiveInt('WORKER_SHUTDOWN_GRACE_SECONDS', env),

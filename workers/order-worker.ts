@@ -17,5 +17,5 @@ await runWorker({
         failureRate: config.payment.failureRate,
       }),
     ),
-  workflows: workflowSource(),
+  workflows: (config) => workflowSource(config.worker.workflowBundlePath),
 });

@@ -12,7 +12,7 @@ export interface WorkerSpec {
   name: string;
   taskQueue(config: AppConfig): string;
   activities(deps: { config: AppConfig; repos: Repositories }): object;
-  workflows?: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'>;
+  workflows?: (config: AppConfig) => Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'>;
 }
 
 export async function runWorker(spec: WorkerSpec): Promise<void> {
@@ -28,7 +28,7 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
         config,
         repos: createRepositories({ shardSet: shards, cursorSecret: config.cursorSecret }),
       }),
-      ...spec.workflows,
+      ...spec.workflows?.(config),
       maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
       maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTasks,
       shutdownGraceTime: `${config.worker.shutdownGraceSeconds} seconds`,

@@ -30,14 +30,16 @@ function options(
     concurrency: 16,
     stock: EVEN_STOCK,
     itemCount: 12,
-    reservationTtlSeconds: 20,
+    reservationTtlSeconds: 12,
     log: (message) => console.log(`      ${message}`),
     ...overrides,
   };
 }
 
+/** Waits until `count` orders were placed, or every shopper is done. */
 async function untilAcknowledged(ctx: FaultContext, count: number): Promise<void> {
-  while (ctx.acknowledged() < count) await new Promise((resolve) => setTimeout(resolve, 100));
+  while (ctx.acknowledged() < count && !ctx.loadFinished())
+    await new Promise((resolve) => setTimeout(resolve, 100));
 }
 
 function assertClean(report: ScenarioReport): void {
@@ -141,6 +143,7 @@ describe('chaos: kill workers, shards and the Temporal server mid-flight', funct
         concurrency: 20,
         reservationTtlSeconds: 4,
         intent: 'abandon',
+        singleUnit: true,
         async faults(ctx) {
           await untilAcknowledged(ctx, 60);
           // Every hold expires (4 s) while nobody can run the releases.

@@ -8,6 +8,7 @@ import { loadConfig } from '../../../config/env.js';
 import { createRepositories, type Repositories } from '../../../db/repositories/index.js';
 import { DEMO_WAREHOUSES } from '../../../db/seed-demo-catalog.js';
 import { createShardSet, type ShardSet } from '../../../db/shard-set.js';
+import { buildWorkflowBundle } from '../../../scripts/build-workflow-bundle.js';
 import type { ManagedProcess } from '../../../scripts/lib/managed-process.js';
 import {
   type PlatformProcessName,
@@ -88,6 +89,8 @@ export class ChaosStack {
     });
     const { migrateShards } = await import('../../../db/migrate.js');
     await migrateShards(this.shards.urls);
+    // Workers restarted after a kill start from a prebuilt bundle, as in production.
+    const workflowBundle = await buildWorkflowBundle(path.join(dir, 'workflow-bundle.js'));
     const apiPort = await freePort();
     this.baseUrl = `http://127.0.0.1:${apiPort}`;
     this.env = {
@@ -101,6 +104,7 @@ export class ChaosStack {
       PAYMENT_FAILURE_RATE: String(this.options.paymentFailureRate),
       DB_CONNECT_TIMEOUT_SECONDS: '2',
       LOG_LEVEL: 'warn',
+      WORKFLOW_BUNDLE_PATH: workflowBundle,
     };
     this.shardSet = createShardSet(loadConfig(this.env).db);
     this.repos = createRepositories({ shardSet: this.shardSet, cursorSecret: 'chaos' });

@@ -23,6 +23,8 @@ export interface FaultRecord {
 export interface FaultContext {
   /** Shoppers acknowledged so far (faults can wait for the load to build up). */
   acknowledged(): number;
+  /** Every shopper has finished (acknowledged or refused). */
+  loadFinished(): boolean;
   stack: ChaosStack;
   random: () => number;
   /** Sleeps a seeded random time in [minMs, maxMs]. */
@@ -86,7 +88,11 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
     const http = new HttpClient({ baseUrl: stack.baseUrl, requestTimeoutMs: 30_000, deadlineMs: 180_000 });
     const driver = new ShopperDriver(http, JWT_SECRET, random);
     const faults: FaultRecord[] = [];
-    const context = faultContext(stack, random, faults, started, log, () => driver.stats.acknowledged);
+    const shoppersLeft = options.concurrency;
+    const context = faultContext(stack, random, faults, started, log, {
+      acknowledged: () => driver.stats.acknowledged,
+      loadFinished: () => shoppersLeft === 0,
+    });
 
     const itemIds = items.map((i) => i.itemId);
     let next = 0;
@@ -154,12 +160,12 @@ function faultContext(
   faults: FaultRecord[],
   started: number,
   log: (message: string) => void,
-  acknowledged: () => number,
+  load: Pick<FaultContext, 'acknowledged' | 'loadFinished'>,
 ): FaultContext {
   const pause = (minMs: number, maxMs: number) =>
     new Promise<void>((resolve) => setTimeout(resolve, randomInt(random, minMs, maxMs)));
   const context: FaultContext = {
-    acknowledged,
+    ...load,
     stack,
     random,
     pause,

@@ -133,7 +133,7 @@ export class ShopperDriver {
   }
 
   /** Ships and delivers every suborder of every placed order, so fulfillment completes. */
-  async fulfilAll(concurrency = 8): Promise<void> {
+  async fulfilAll(concurrency = 16): Promise<void> {
     const operator = await this.token('warehouse-ops', 'operator');
     const queue = [...this.orders];
     const worker = async () => {
