@@ -20,11 +20,11 @@ import { destinationOf } from '../domain/destinations.js';
 import { type GeoPoint, planSplit } from '../domain/split-planner.js';
 import { suborderIdFor } from '../domain/suborder-id.js';
 import { fulfillmentProgressSignal, suborderEventSignal } from './definitions.js';
-import { STEP_RETRY } from './retry-policies.js';
+import { STEP_RETRY, STEP_TIMEOUT } from './retry-policies.js';
 import type { FulfillmentInput, FulfillmentResult, OrderLineRequest, SuborderState } from './types.js';
 
 const steps = proxyActivities<FulfillmentActivities>({
-  startToCloseTimeout: '30 seconds',
+  startToCloseTimeout: STEP_TIMEOUT,
   retry: STEP_RETRY,
 });
 
@@ -103,7 +103,7 @@ async function planAndAllocate(input: FulfillmentInput): Promise<Map<string, Ord
 export async function fulfillmentWorkflow(input: FulfillmentInput): Promise<FulfillmentResult> {
   const warehouse = proxyActivities<WarehouseActivities>({
     taskQueue: input.warehouseTaskQueue,
-    startToCloseTimeout: '30 seconds',
+    startToCloseTimeout: STEP_TIMEOUT,
     retry: STEP_RETRY,
   });
   const parent = getExternalWorkflowHandle(workflowInfo().parent!.workflowId);

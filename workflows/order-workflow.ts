@@ -31,7 +31,7 @@ import {
 } from './definitions.js';
 import { fulfillmentWorkflow } from './fulfillment-workflow.js';
 import { cancelRefusal, fulfillmentPath, isTerminal, statusFromSuborders } from './order-rules.js';
-import { STEP_RETRY } from './retry-policies.js';
+import { STEP_RETRY, STEP_TIMEOUT } from './retry-policies.js';
 import { CUSTOMER_ID, ORDER_STATUS } from './search-attributes.js';
 import type {
   BeginCheckoutRequest,
@@ -45,9 +45,9 @@ import type {
   SuborderState,
 } from './types.js';
 
-const orderSteps = proxyActivities<OrderActivities>({ startToCloseTimeout: '30 seconds', retry: STEP_RETRY });
+const orderSteps = proxyActivities<OrderActivities>({ startToCloseTimeout: STEP_TIMEOUT, retry: STEP_RETRY });
 const paymentSteps = proxyActivities<PaymentActivities>({
-  startToCloseTimeout: '30 seconds',
+  startToCloseTimeout: STEP_TIMEOUT,
   retry: STEP_RETRY,
 });
 

@@ -9,3 +9,9 @@ export const STEP_RETRY: RetryPolicy = {
   backoffCoefficient: 2,
   maximumInterval: '10 seconds',
 };
+
+/**
+ * Every step is one short transaction or gateway call (well under a second). A step whose worker died
+ * is retried elsewhere only after this timeout, so it is kept short rather than generous.
+ */
+export const STEP_TIMEOUT = '10 seconds';
