@@ -3,6 +3,7 @@
  * worker or a shard's postmaster, restart of the Temporal dev server on its database file.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../../config/env.js';
 import { createRepositories, type Repositories } from '../../../db/repositories/index.js';
@@ -83,7 +84,8 @@ export class ChaosStack {
     this.shards = await ShardCluster.start({
       count: this.options.shardCount,
       baseDir: path.join(dir, 'shards'),
-      fallbackDir: path.join(dir, 'shards'),
+      // Used when the postgres OS user cannot reach `dir` (running as root in a clone under /root).
+      fallbackDir: fs.mkdtempSync(path.join(os.tmpdir(), 'order-platform-chaos-')),
       provider: parseProvider(process.env['PG_PROVIDER']),
       durable: true,
     });
