@@ -184,7 +184,8 @@ export function reachableDataDir(preferred: string, runAs: OsUser | undefined, f
   if (canRunAs(runAs, preferred, 'w')) return preferred;
   fs.rmdirSync(preferred);
   const target = path.join(fallbackRoot, path.basename(preferred));
-  fs.mkdirSync(fallbackRoot, { recursive: true, mode: 0o755 });
+  fs.mkdirSync(fallbackRoot, { recursive: true });
+  fs.chmodSync(fallbackRoot, 0o755);
   fs.symlinkSync(target, preferred);
   return target;
 }
