@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { type FaultContext, runScenario } from '../test/chaos/harness/run-scenario.js';
+import { type ChaosProgress, type FaultContext, runScenario } from '../test/chaos/harness/run-scenario.js';
 // @ts-expect-error plain .mjs without type declarations
 import { ensureTemporalCli } from './install-temporal-cli.mjs';
 import { PROJECT_ROOT } from './lib/project-paths.js';
@@ -64,12 +64,12 @@ const FAULTS: ((ctx: FaultContext) => Promise<void>)[] = [
     ),
 ];
 
-let progress = { begun: 0, acknowledged: 0, faults: 0 };
+let progress: ChaosProgress = { begun: 0, acknowledged: 0, faults: 0, byStatus: {} };
 const started = Date.now();
 const ticker = setInterval(() => {
   const elapsed = Math.round((Date.now() - started) / 1000);
   console.log(
-    `[chaos ${elapsed}s] shoppers ${progress.begun}/${orders}, orders placed ${progress.acknowledged}, faults ${progress.faults}`,
+    `[chaos ${elapsed}s] shoppers ${progress.begun}/${orders}, orders ${progress.acknowledged} ${JSON.stringify(progress.byStatus)}, faults ${progress.faults}`,
   );
 }, 5_000);
 

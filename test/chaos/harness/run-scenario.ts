@@ -53,7 +53,15 @@ export interface ScenarioOptions {
   intent?: Intent;
   faults(context: FaultContext): Promise<void>;
   log?: (message: string) => void;
-  onProgress?: (progress: { begun: number; acknowledged: number; faults: number }) => void;
+  onProgress?: (progress: ChaosProgress) => void;
+}
+
+export interface ChaosProgress {
+  begun: number;
+  acknowledged: number;
+  faults: number;
+  /** Orders by the status the API last reported to their shopper. */
+  byStatus: Record<string, number>;
 }
 
 export interface ScenarioReport {
@@ -107,6 +115,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
           begun: driver.stats.begun,
           acknowledged: driver.stats.acknowledged,
           faults: faults.length,
+          byStatus: countBy(driver.orders.map((o) => o.lastStatus)),
         });
       }
     };
@@ -217,4 +226,10 @@ async function recoveryAfter(
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   return undefined;
+}
+
+function countBy(values: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
+  return counts;
 }
