@@ -18,7 +18,7 @@ const { values } = parseArgs({
     orders: { type: 'string', default: '2000' },
     minutes: { type: 'string', default: '10' },
     seed: { type: 'string' },
-    concurrency: { type: 'string', default: '24' },
+    concurrency: { type: 'string', default: '48' },
     report: { type: 'string' },
   },
 });
@@ -94,7 +94,7 @@ try {
     },
     async faults(ctx) {
       while (progress.begun < orders && Date.now() < loadDeadline) {
-        await ctx.pause(5_000, 20_000);
+        await ctx.pause(10_000, 30_000);
         if (progress.begun >= orders) break;
         await FAULTS[Math.floor(ctx.random() * FAULTS.length)]!(ctx);
       }
