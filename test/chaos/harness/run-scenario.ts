@@ -91,6 +91,10 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
     jwtSecret: JWT_SECRET,
     log,
   });
+  // Ctrl-C stops every server this run started before the process exits.
+  const interrupted = () => void stack.stop().finally(() => process.exit(130));
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     const items = await stockCatalog(stack, options);
     const http = new HttpClient({ baseUrl: stack.baseUrl, requestTimeoutMs: 30_000, deadlineMs: 180_000 });
@@ -144,6 +148,8 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
     log(`${options.name} failed; process logs: ${stack.logFile}`);
     throw error;
   } finally {
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
     await stack.stop();
   }
 }
