@@ -113,7 +113,7 @@ export class ShopperDriver {
     if (intent === 'abandon') return;
     if (intent === 'cancel-before-payment') {
       const res = await this.http.send('POST', '/checkout?op=CANCEL', { token, body: { orderId } });
-      order.lastStatus = res.body?.status ?? order.lastStatus;
+      order.lastStatus = statusOf(res.body) ?? order.lastStatus;
       return;
     }
     const paid = await this.http.send('POST', paymentPath, {
@@ -125,10 +125,10 @@ export class ShopperDriver {
     });
     if (paid.status !== 202) return; // expired or cancelled meanwhile: the order still gets checked
     const submitted = await this.http.send('POST', '/checkout?op=SUBMIT', { token, body: { orderId } });
-    order.lastStatus = submitted.body?.status ?? order.lastStatus;
+    order.lastStatus = statusOf(submitted.body) ?? order.lastStatus;
     if (intent === 'cancel-after-payment' && submitted.status === 200) {
       const res = await this.http.send('POST', '/checkout?op=CANCEL', { token, body: { orderId } });
-      order.lastStatus = res.body?.status ?? order.lastStatus;
+      order.lastStatus = statusOf(res.body) ?? order.lastStatus;
     }
   }
 
@@ -150,7 +150,7 @@ export class ShopperDriver {
     const deadline = Date.now() + 120_000;
     for (;;) {
       const view = await this.http.send('GET', `/orders/${order.orderId}`, { token: order.token });
-      const status: string = view.body?.status ?? 'UNKNOWN';
+      const status = statusOf(view.body) ?? 'UNKNOWN';
       order.lastStatus = status;
       if (!['PENDING', 'PARTIALLY_SHIPPED', 'SHIPPED'].includes(status)) return;
       const suborders: { suborderId: string; status: string }[] = view.body.suborders ?? [];
@@ -175,4 +175,10 @@ export class ShopperDriver {
       if (Date.now() > deadline) throw new Error(`order ${order.orderId} not delivered in time`);
     }
   }
+}
+
+/** The order status in an answer; problem bodies carry an HTTP status number instead. */
+function statusOf(body: unknown): string | undefined {
+  const status = (body as { status?: unknown } | undefined)?.status;
+  return typeof status === 'string' ? status : undefined;
 }
