@@ -1,68 +1,122 @@
-/** The HTTP application, built from its dependencies (no globals): routes, auth, problem+json errors. */
+/** The HTTP application, built from its dependencies (no globals): middleware, every route, the OpenAPI document. */
 import type { Client } from '@temporalio/client';
-import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { HTTPException } from 'hono/http-exception';
-import { type AuthVariables, requireAuth, requireOperator } from './auth.js';
+import type { Repositories } from '../db/repositories/index.js';
+import { createApiMetrics } from './api-metrics.js';
+import { requireAuth, requireOperator } from './auth.js';
+import { handleError } from './error-handler.js';
 import type { Logger } from './logger.js';
-import { ProblemError, problemResponse, problems } from './problem.js';
+import { problemResponse, problems } from './problem.js';
+import { requestContext } from './request-context.js';
+import { newRouter } from './router.js';
+import { adminItemRoutes } from './routes/admin-items.js';
+import { adminOrderRoutes } from './routes/admin-orders.js';
 import { adminSuborderRoutes } from './routes/admin-suborders.js';
+import { adminWarehouseRoutes } from './routes/admin-warehouses.js';
+import { cartRoutes } from './routes/cart.js';
 import { type CheckoutDeps, checkoutRoutes } from './routes/checkout.js';
+import { type PaymentDeps, paymentRoutes } from './routes/checkout-payment.js';
+import { docsRoutes } from './routes/docs.js';
 import { type DependencyProbe, healthRoutes } from './routes/health.js';
-import { type OrderReadDeps, orderRoutes } from './routes/orders.js';
+import { itemStockEventRoutes } from './routes/item-stock-events.js';
+import { itemRoutes } from './routes/items.js';
+import { metricsRoutes } from './routes/metrics.js';
+import { orderRoutes } from './routes/orders.js';
+import type { StockEvents } from './stock-events.js';
 
 export interface ApiDeps {
   jwtSecret: string;
-  probes: readonly DependencyProbe[];
-  checkout: CheckoutDeps;
-  orders: OrderReadDeps;
-  temporal: Client;
   logger: Logger;
+  probes: readonly DependencyProbe[];
+  temporal: Client;
+  checkout: Omit<CheckoutDeps, 'temporal'> & Omit<PaymentDeps, 'temporal'>;
+  repositories: Pick<
+    Repositories,
+    'catalog' | 'carts' | 'stock' | 'orders' | 'warehouses' | 'warehouseStock'
+  >;
+  stockEvents: StockEvents;
+  /** Interval of SSE heartbeat comments; 15 s by default. */
+  stockHeartbeatMs?: number;
 }
 
-const MAX_BODY_BYTES = 64 * 1024;
+export const MAX_BODY_BYTES = 64 * 1024;
 
-export function createApp(deps: ApiDeps): Hono<{ Variables: AuthVariables }> {
-  const app = new Hono<{ Variables: AuthVariables }>();
+const DOCUMENT_INFO = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Order platform API',
+    version: '1.0.0',
+    description:
+      'Shoppers search, fill a cart, check out (a 5-minute reservation), pay and follow their orders; operators ' +
+      'manage the catalog, stock and shipments. Errors are `application/problem+json` with a stable `type`. ' +
+      'Money is integer cents. Authenticate with `Authorization: Bearer <JWT>` (HS256, `sub` = customer id; ' +
+      '`role: "operator"` for /admin).',
+  },
+  servers: [{ url: '/' }],
+  tags: [
+    { name: 'Catalog', description: 'Public reads, cacheable for a short while' },
+    { name: 'Cart' },
+    { name: 'Checkout' },
+    { name: 'Orders' },
+    { name: 'Operators', description: 'Need a token with `role: "operator"`' },
+    { name: 'Operations' },
+  ],
+};
 
+export function createApp(deps: ApiDeps) {
+  const { repositories: repos, temporal } = deps;
+  const metrics = createApiMetrics();
+  const app = newRouter();
+
+  app.use(requestContext(deps.logger, metrics));
   app.use(
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
-      onError: (c) =>
-        problemResponse(c, {
-          type: '/problems/body-too-large',
-          title: 'Body too large',
-          status: 413,
-          detail: `Request bodies are limited to ${MAX_BODY_BYTES} bytes`,
-        }),
+      onError: (c) => problemResponse(c, problems.bodyTooLarge(MAX_BODY_BYTES)),
+    }),
+  );
+  const auth = requireAuth(deps.jwtSecret);
+  for (const path of ['/cart', '/checkout', '/checkout/*', '/orders', '/orders/*']) app.use(path, auth);
+  app.use('/admin/*', auth, requireOperator());
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'HS256, signed with JWT_SECRET; `sub` is the customer id; `role: "operator"` for /admin',
+  });
+
+  app.route('/', healthRoutes(deps.probes));
+  app.route('/', metricsRoutes(metrics.registry));
+  app.route('/', itemRoutes(repos.catalog));
+  app.route(
+    '/',
+    itemStockEventRoutes({
+      stock: repos.stock,
+      stockEvents: deps.stockEvents,
+      metrics,
+      heartbeatMs: deps.stockHeartbeatMs,
+    }),
+  );
+  app.route('/', cartRoutes(repos.carts));
+  app.route('/', checkoutRoutes({ ...deps.checkout, temporal }, metrics));
+  app.route('/', paymentRoutes({ ...deps.checkout, temporal }));
+  app.route('/', orderRoutes(repos.orders));
+  app.route('/', adminItemRoutes(repos));
+  app.route('/', adminWarehouseRoutes(repos));
+  app.route('/', adminOrderRoutes(repos.orders));
+  app.route('/', adminSuborderRoutes(temporal));
+
+  let document: ReturnType<typeof app.getOpenAPI31Document> | undefined;
+  app.route(
+    '/',
+    docsRoutes(() => {
+      document ??= app.getOpenAPI31Document(DOCUMENT_INFO);
+      return document;
     }),
   );
 
-  app.route('/', healthRoutes(deps.probes));
-
-  const auth = requireAuth(deps.jwtSecret);
-  app.use('/checkout', auth);
-  app.use('/checkout/*', auth);
-  app.use('/admin/*', auth, requireOperator());
-  app.use('/orders/*', auth);
-  app.use('/orders', auth);
-  app.route('/', checkoutRoutes(deps.checkout));
-  app.route('/', orderRoutes(deps.orders));
-  app.route('/', adminSuborderRoutes(deps.temporal));
-
   app.notFound((c) => problemResponse(c, problems.notFound(`No route for ${c.req.method} ${c.req.path}`)));
-  app.onError((error, c) => {
-    if (error instanceof ProblemError) return problemResponse(c, error.problem);
-    if (error instanceof HTTPException) {
-      return problemResponse(c, {
-        type: '/problems/http',
-        title: error.message || 'HTTP error',
-        status: error.status,
-        detail: error.message,
-      });
-    }
-    deps.logger.error('unhandled error', { path: c.req.path, method: c.req.method, error: String(error) });
-    return problemResponse(c, problems.internal());
-  });
+  app.onError(handleError);
   return app;
 }

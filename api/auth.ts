@@ -8,7 +8,9 @@ export interface AuthVariables {
   role: 'customer' | 'operator';
 }
 
-export function requireAuth(secret: string): MiddlewareHandler<{ Variables: AuthVariables }> {
+type AuthEnv = { Variables: AuthVariables };
+
+export function requireAuth(secret: string): MiddlewareHandler<AuthEnv> {
   return async (c, next) => {
     const header = c.req.header('Authorization');
     const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
@@ -21,7 +23,7 @@ export function requireAuth(secret: string): MiddlewareHandler<{ Variables: Auth
       throw new ProblemError(problems.unauthorized('The bearer token is invalid or expired'));
     }
     const sub = payload['sub'];
-    if (typeof sub !== 'string' || sub.length === 0 || sub.length > 128) {
+    if (typeof sub !== 'string' || !/^[\x21-\x7e]{1,128}$/.test(sub)) {
       throw new ProblemError(problems.unauthorized('The bearer token has no usable `sub` (customer id)'));
     }
     c.set('customerId', sub);
@@ -30,7 +32,7 @@ export function requireAuth(secret: string): MiddlewareHandler<{ Variables: Auth
   };
 }
 
-export function requireOperator(): MiddlewareHandler<{ Variables: AuthVariables }> {
+export function requireOperator(): MiddlewareHandler<AuthEnv> {
   return async (c, next) => {
     if (c.get('role') !== 'operator')
       throw new ProblemError(problems.forbidden('This route needs the operator role'));

@@ -7,8 +7,8 @@ import { createRepositories } from '../db/repositories/index.js';
 import { createShardSet } from '../db/shard-set.js';
 import { createApp } from './app.js';
 import { createLogger } from './logger.js';
-import { createOrderReads } from './order-reads.js';
 import { ProblemError, problems } from './problem.js';
+import { createStockEvents } from './stock-events.js';
 
 const config = loadConfig();
 const logger = createLogger('api', config.logLevel);
@@ -16,6 +16,7 @@ const shards = createShardSet(config.db);
 const repos = createRepositories({ shardSet: shards, cursorSecret: config.cursorSecret });
 const connection = await Connection.connect({ address: config.temporal.address });
 const temporal = new Client({ connection, namespace: config.temporal.namespace });
+const stockEvents = createStockEvents({ shardSet: shards, logger });
 // The API only tokenizes cards (the shopper-facing half of the gateway); the order worker moves money.
 const gateway = createSimulatedGateway({
   ledger: repos.payments,
@@ -28,6 +29,8 @@ const app = createApp({
   jwtSecret: config.jwtSecret,
   logger,
   temporal,
+  repositories: repos,
+  stockEvents,
   probes: [
     { name: 'temporal', check: async () => void (await connection.workflowService.getSystemInfo({})) },
     ...shards.shards.map((shard) => ({
@@ -36,7 +39,6 @@ const app = createApp({
     })),
   ],
   checkout: {
-    temporal,
     orderTaskQueue: config.temporal.orderTaskQueue,
     warehouseTaskQueue: config.temporal.warehouseTaskQueue,
     reservationTtlSeconds: config.reservationTtlSeconds,
@@ -57,7 +59,6 @@ const app = createApp({
       }
     },
   },
-  orders: createOrderReads(repos.orders),
 });
 
 const server = serve({ fetch: app.fetch, port: config.apiPort, hostname: '0.0.0.0' }, (info) => {
@@ -67,6 +68,7 @@ const server = serve({ fetch: app.fetch, port: config.apiPort, hostname: '0.0.0.
 async function close(signal: string): Promise<void> {
   logger.info('api stopping', { signal });
   server.close();
+  await stockEvents.close();
   await Promise.allSettled([connection.close(), shards.close()]);
   process.exit(0);
 }

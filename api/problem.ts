@@ -2,6 +2,12 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
+export interface FieldError {
+  /** Dotted path of the offending input: `cart.0.quantity`, `query.limit`, `body`. */
+  field: string;
+  message: string;
+}
+
 export interface Problem {
   /** Stable identifier clients can branch on, e.g. /problems/out-of-stock */
   type: string;
@@ -11,8 +17,15 @@ export interface Problem {
   [extension: string]: unknown;
 }
 
+export const PROBLEM_MEDIA_TYPE = 'application/problem+json';
+
 export function problemResponse(c: Context, problem: Problem): Response {
-  return c.body(JSON.stringify(problem), problem.status, { 'Content-Type': 'application/problem+json' });
+  const requestId: unknown = c.get('requestId');
+  const body = typeof requestId === 'string' ? { ...problem, requestId } : problem;
+  return c.body(JSON.stringify(body), problem.status, {
+    'Content-Type': PROBLEM_MEDIA_TYPE,
+    'Cache-Control': 'no-store',
+  });
 }
 
 export class ProblemError extends Error {
@@ -21,49 +34,89 @@ export class ProblemError extends Error {
   }
 }
 
+const problem =
+  (type: string, title: string, status: ContentfulStatusCode) =>
+  (detail: string, extensions: Record<string, unknown> = {}): Problem => ({
+    type: `/problems/${type}`,
+    title,
+    status,
+    detail,
+    ...extensions,
+  });
+
 export const problems = {
-  unauthorized: (detail: string): Problem => ({
-    type: '/problems/unauthorized',
-    title: 'Unauthorized',
-    status: 401,
-    detail,
-  }),
-  forbidden: (detail: string): Problem => ({
-    type: '/problems/forbidden',
-    title: 'Forbidden',
-    status: 403,
-    detail,
-  }),
-  notFound: (detail: string): Problem => ({
-    type: '/problems/not-found',
-    title: 'Not found',
-    status: 404,
-    detail,
-  }),
-  validation: (detail: string, fields: { field: string; message: string }[]): Problem => ({
-    type: '/problems/validation',
-    title: 'Invalid request',
-    status: 400,
-    detail,
-    fields,
-  }),
-  unknownItems: (itemIds: string[]): Problem => ({
-    type: '/problems/unknown-items',
-    title: 'Unknown items',
-    status: 422,
-    detail: `No such item: ${itemIds.join(', ')}`,
-    itemIds,
-  }),
-  unavailable: (detail: string): Problem => ({
-    type: '/problems/service-unavailable',
-    title: 'Service unavailable',
-    status: 503,
-    detail,
-  }),
-  internal: (): Problem => ({
-    type: '/problems/internal',
-    title: 'Internal error',
-    status: 500,
-    detail: 'The request failed unexpectedly; it is safe to retry.',
-  }),
+  unauthorized: problem('unauthorized', 'Unauthorized', 401),
+  forbidden: problem('forbidden', 'Forbidden', 403),
+  notFound: problem('not-found', 'Not found', 404),
+  validation: (detail: string, fields: FieldError[]): Problem =>
+    problem('validation', 'Invalid request', 400)(detail, { fields }),
+  malformedJson: (detail: string): Problem =>
+    problem(
+      'malformed-json',
+      'Malformed JSON',
+      400,
+    )(detail, { fields: [{ field: 'body', message: detail }] }),
+  invalidCursor: (detail: string): Problem =>
+    problem(
+      'invalid-cursor',
+      'Invalid cursor',
+      400,
+    )(detail, { fields: [{ field: 'cursor', message: detail }] }),
+  unsupportedMediaType: (detail: string): Problem =>
+    problem(
+      'unsupported-media-type',
+      'Unsupported media type',
+      415,
+    )(detail, {
+      fields: [{ field: 'Content-Type', message: 'must be application/json' }],
+    }),
+  bodyTooLarge: (maxBytes: number): Problem =>
+    problem(
+      'body-too-large',
+      'Body too large',
+      413,
+    )(`Request bodies are limited to ${maxBytes} bytes`, {
+      fields: [{ field: 'body', message: `larger than ${maxBytes} bytes` }],
+    }),
+  /** `fieldOf` names where each id was given (`cart.2.itemId`); `itemId` by default. */
+  unknownItems: (itemIds: string[], fieldOf: (itemId: string) => string = () => 'itemId'): Problem =>
+    problem(
+      'unknown-items',
+      'Unknown items',
+      422,
+    )(`No such item: ${itemIds.join(', ')}`, {
+      itemIds,
+      fields: itemIds.map((id) => ({ field: fieldOf(id), message: 'no such item' })),
+    }),
+  unknownWarehouses: (warehouseIds: string[]): Problem =>
+    problem(
+      'unknown-warehouses',
+      'Unknown warehouses',
+      422,
+    )(`No such warehouse: ${warehouseIds.join(', ')}`, {
+      warehouseIds,
+      fields: warehouseIds.map(() => ({ field: 'stock.warehouseId', message: 'no such warehouse' })),
+    }),
+  outOfStock: (lines: { itemId: string; requested: number; available: number }[]): Problem =>
+    problem(
+      'out-of-stock',
+      'Out of stock',
+      409,
+    )(
+      `Not enough stock for: ${lines.map((l) => `${l.itemId} (requested ${l.requested}, available ${l.available})`).join(', ')}`,
+      { lines },
+    ),
+  conflict: problem('conflict', 'Conflict', 409),
+  expired: problem('expired', 'Expired', 410),
+  idempotencyKeyReused: (detail: string, field: string): Problem =>
+    problem(
+      'idempotency-key-reused',
+      'Idempotency key reused',
+      422,
+    )(detail, {
+      fields: [{ field, message: 'already used with a different request' }],
+    }),
+  unavailable: problem('service-unavailable', 'Service unavailable', 503),
+  internal: (): Problem =>
+    problem('internal', 'Internal error', 500)('The request failed unexpectedly; it is safe to retry.'),
 };

@@ -1,9 +1,9 @@
-/** Sends an Update to an order workflow and turns Temporal's refusals into problems. */
+/** Sends an Update to an order workflow and turns Temporal's refusals into values the routes branch on. */
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import { ProblemError, problems } from './problem.js';
 
-export type Refused = { refused: true; reason: string };
+/** `missing`: no such workflow (never started, or past retention). */
+export type Refused = { refused: true; reason: string; missing?: boolean };
 
 /** Runs an Update; a validator's rejection or a closed workflow comes back as `{refused, reason}`. */
 export async function updateOrRefusal<T>(call: () => Promise<T>): Promise<T | Refused> {
@@ -14,7 +14,11 @@ export async function updateOrRefusal<T>(call: () => Promise<T>): Promise<T | Re
       return { refused: true, reason: error.cause?.message ?? error.message };
     }
     if (error instanceof WorkflowNotFoundError || isCompletedWorkflowError(error)) {
-      return { refused: true, reason: 'the order workflow has finished' };
+      return {
+        refused: true,
+        reason: 'the order workflow has finished',
+        missing: error instanceof WorkflowNotFoundError,
+      };
     }
     throw error;
   }
@@ -26,12 +30,4 @@ export function isRefused(value: unknown): value is Refused {
 
 function isCompletedWorkflowError(error: unknown): boolean {
   return error instanceof Error && /workflow execution already completed/i.test(error.message);
-}
-
-export function conflict(detail: string): ProblemError {
-  return new ProblemError({ type: '/problems/conflict', title: 'Conflict', status: 409, detail });
-}
-
-export function notFound(detail: string): ProblemError {
-  return new ProblemError(problems.notFound(detail));
 }

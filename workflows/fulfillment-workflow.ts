@@ -9,6 +9,7 @@ import {
   ApplicationFailure,
   condition,
   getExternalWorkflowHandle,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -27,6 +28,9 @@ const steps = proxyActivities<FulfillmentActivities>({
   startToCloseTimeout: STEP_TIMEOUT,
   retry: STEP_RETRY,
 });
+
+/** patched() id: suborders are reported to the order workflow before the warehouses are notified. */
+export const REPORT_BEFORE_NOTIFY = 'report-suborders-before-notify';
 
 /** How long to wait before planning again when warehouses cannot serve the order right now. */
 const REPLAN_DELAY = '10 seconds';
@@ -130,7 +134,8 @@ export async function fulfillmentWorkflow(input: FulfillmentInput): Promise<Fulf
     parent.signal(fulfillmentProgressSignal, { suborders: suborders.map((s) => ({ ...s })) });
 
   const cancelled = () => events.some((e) => e.kind === 'CANCEL');
-  if (!cancelled()) {
+  const notifyWarehouses = async () => {
+    if (cancelled()) return;
     await Promise.all(
       suborders.map((s) =>
         warehouse.notifyWarehouse({
@@ -140,8 +145,16 @@ export async function fulfillmentWorkflow(input: FulfillmentInput): Promise<Fulf
         }),
       ),
     );
+  };
+  // The order learns its suborders before the warehouses do, so a warehouse's ship event can never
+  // reach an order that does not know the suborder yet. Orders split before this change notified first.
+  if (patched(REPORT_BEFORE_NOTIFY)) {
+    await report();
+    await notifyWarehouses();
+  } else {
+    await notifyWarehouses();
+    await report();
   }
-  await report();
 
   const forEachLine = (
     s: SuborderState,

@@ -1,31 +1,68 @@
 /**
  * Warehouse events: POST /admin/suborders/:suborderId/ship and /deliver (operator role). The suborder id
- * carries its order id, so the event goes straight to the order workflow without a lookup.
+ * carries its order id, so the event goes straight to the order workflow as an Update, without a lookup.
  */
+import { createRoute } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
-import { Hono } from 'hono';
 import { parseSuborderId } from '../../domain/suborder-id.js';
 import { deliverSuborderUpdate, orderWorkflowId, shipSuborderUpdate } from '../../workflows/definitions.js';
-import type { AuthVariables } from '../auth.js';
-import { conflict, isRefused, notFound, updateOrRefusal } from '../workflow-calls.js';
+import { ProblemError, problems } from '../problem.js';
+import { newRouter } from '../router.js';
+import { SuborderParamsSchema } from '../schemas/admin.js';
+import { bearerSecurity, jsonContent, problemResponses } from '../schemas/common.js';
+import { SuborderSchema } from '../schemas/orders.js';
+import { isRefused, updateOrRefusal } from '../workflow-calls.js';
 
-export function adminSuborderRoutes(temporal: Client): Hono<{ Variables: AuthVariables }> {
-  const app = new Hono<{ Variables: AuthVariables }>();
-  for (const [action, update] of [
-    ['ship', shipSuborderUpdate],
-    ['deliver', deliverSuborderUpdate],
-  ] as const) {
-    app.post(`/admin/suborders/:suborderId/${action}`, async (c) => {
-      const suborderId = c.req.param('suborderId');
-      const parsed = parseSuborderId(suborderId);
-      if (!parsed || !/^ord_[0-9a-f]{32}$/.test(parsed.orderId)) throw notFound(`No suborder ${suborderId}`);
-      const handle = temporal.workflow.getHandle(orderWorkflowId(parsed.orderId));
-      const result = await updateOrRefusal(() => handle.executeUpdate(update, { args: [{ suborderId }] }));
-      if (isRefused(result)) {
-        if (/no suborder/.test(result.reason)) throw notFound(`No suborder ${suborderId}`);
-        throw conflict(`Cannot ${action} suborder ${suborderId}: ${result.reason}`);
+const UNKNOWN_SUBORDER_RETRIES = 10;
+const UNKNOWN_SUBORDER_RETRY_MS = 300;
+
+const ACTIONS = [
+  { action: 'ship', update: shipSuborderUpdate, summary: 'A warehouse shipped a suborder' },
+  { action: 'deliver', update: deliverSuborderUpdate, summary: 'A shipped suborder was delivered' },
+] as const;
+
+function eventRoute(action: string, summary: string) {
+  return createRoute({
+    method: 'post',
+    path: `/admin/suborders/{suborderId}/${action}`,
+    tags: ['Operators'],
+    summary,
+    description:
+      'Refused with 409 when the suborder is not in a state that allows it (already shipped, cancelled…).',
+    security: bearerSecurity,
+    request: { params: SuborderParamsSchema },
+    responses: {
+      200: jsonContent(SuborderSchema, 'The suborder after the event'),
+      ...problemResponses(401, 403, 404, 409, 503),
+    },
+  });
+}
+
+export function adminSuborderRoutes(temporal: Client) {
+  const app = newRouter();
+  for (const { action, update, summary } of ACTIONS) {
+    app.openapi(eventRoute(action, summary), async (c) => {
+      const { suborderId } = c.req.valid('param');
+      const { orderId } = parseSuborderId(suborderId)!;
+      const handle = temporal.workflow.getHandle(orderWorkflowId(orderId));
+      const send = () => updateOrRefusal(() => handle.executeUpdate(update, { args: [{ suborderId }] }));
+      let result = await send();
+      // The fulfillment child records suborders and notifies warehouses before it reports them to the order
+      // workflow, so an event can arrive before the order knows its suborder: give the report a moment.
+      for (let attempt = 0; attempt < UNKNOWN_SUBORDER_RETRIES; attempt++) {
+        if (!isRefused(result) || result.missing || !/no suborder/.test(result.reason)) break;
+        await new Promise((resolve) => setTimeout(resolve, UNKNOWN_SUBORDER_RETRY_MS));
+        result = await send();
       }
-      return c.json(result);
+      if (isRefused(result)) {
+        if (result.missing || /no suborder/.test(result.reason)) {
+          throw new ProblemError(problems.notFound(`No suborder ${suborderId}`));
+        }
+        throw new ProblemError(
+          problems.conflict(`Cannot ${action} suborder ${suborderId}: ${result.reason}`),
+        );
+      }
+      return c.json(result, 200);
     });
   }
   return app;

@@ -1,81 +1,90 @@
 /**
- * Checkout: POST /checkout?op=BEGIN|SUBMIT|CANCEL and the payment URL. BEGIN is update-with-start, so
- * one round trip answers the reservation; SUBMIT waits for the payment's outcome.
+ * POST /checkout?op=BEGIN|SUBMIT|CANCEL. BEGIN reserves (update-with-start: one round trip); SUBMIT waits
+ * for the payment and placement outcome; CANCEL waits for the compensations. The body depends on `op`, so
+ * it is validated here rather than by the route's declared schema.
  */
-import { randomUUID } from 'node:crypto';
-import { type Client, WithStartWorkflowOperation } from '@temporalio/client';
-import { Hono } from 'hono';
-import { z } from 'zod';
-import {
-  beginCheckoutUpdate,
-  cancelOrderUpdate,
-  ORDER_WORKFLOW_TYPE,
-  orderWorkflowId,
-  providePaymentUpdate,
-  submitOrderUpdate,
-} from '../../workflows/definitions.js';
-import type { orderWorkflow } from '../../workflows/order-workflow.js';
+import { createRoute } from '@hono/zod-openapi';
+import type { Client } from '@temporalio/client';
+import type { z } from 'zod';
+import { cancelOrderUpdate, orderWorkflowId, submitOrderUpdate } from '../../workflows/definitions.js';
 import type { OrderOutcome } from '../../workflows/types.js';
-import type { AuthVariables } from '../auth.js';
+import type { ApiMetrics } from '../api-metrics.js';
+import { type BeginDeps, beginCheckout } from '../checkout-begin.js';
 import { ProblemError, problems } from '../problem.js';
+import { newRouter } from '../router.js';
+import {
+  BeginCheckoutRequestSchema,
+  BeginCheckoutResponseSchema,
+  CheckoutHeadersSchema,
+  CheckoutQuerySchema,
+  IDEMPOTENCY_KEY_HEADER,
+  OrderOutcomeSchema,
+  OrderReferenceSchema,
+} from '../schemas/checkout.js';
+import { bearerSecurity, jsonContent, problemResponses } from '../schemas/common.js';
 import { parseJsonBody } from '../validation.js';
-import { conflict, isRefused, notFound, updateOrRefusal } from '../workflow-calls.js';
+import { isRefused, updateOrRefusal } from '../workflow-calls.js';
 
-export interface CheckoutDeps {
+export interface CheckoutDeps extends BeginDeps {
   temporal: Client;
-  orderTaskQueue: string;
-  warehouseTaskQueue: string;
-  reservationTtlSeconds: number;
-  publicBaseUrl: string;
-  /** The customer's cart lines, used when BEGIN has no `cart`. */
-  cartOf(customerId: string): Promise<{ itemId: string; quantity: number }[]>;
   /** Status of the customer's order on their shard; undefined when it is not theirs (or does not exist). */
   orderStatusOf(customerId: string, orderId: string): Promise<string | undefined>;
-  tokenizeCard(customerId: string, card: z.infer<typeof cardSchema>): Promise<string>;
 }
 
-const MAX_LINES = 100;
-const MAX_QUANTITY = 1_000;
-
-const cartLines = z
-  .array(
-    z.object({
-      itemId: z.string().min(1).max(100),
-      quantity: z.number().int().min(1).max(MAX_QUANTITY),
-    }),
-  )
-  .min(1)
-  .max(MAX_LINES)
-  .refine((lines) => new Set(lines.map((l) => l.itemId)).size === lines.length, 'each item may appear once');
-
-const beginBody = z.object({ cart: cartLines.optional() });
-const orderRefBody = z.object({ orderId: z.string().regex(/^ord_[0-9a-f]{32}$/, 'not an order id') });
-
-export const cardSchema = z.object({
-  cardNumber: z.string().regex(/^[0-9 ]{12,23}$/, 'card number: 12–19 digits'),
-  expMonth: z.number().int().min(1).max(12),
-  expYear: z.number().int().min(2000).max(2100),
-  cvc: z.string().regex(/^[0-9]{3,4}$/, 'cvc: 3 or 4 digits'),
+const checkout = createRoute({
+  method: 'post',
+  path: '/checkout',
+  tags: ['Checkout'],
+  summary: 'Begin, submit or cancel a checkout',
+  description: [
+    '- `op=BEGIN`, body `BeginCheckoutRequest`: reserves every line or none. 201 with the payment URL; ' +
+      '409 `/problems/out-of-stock` naming the short `lines`; 422 `/problems/unknown-items`. With an ' +
+      '`Idempotency-Key` the same key and body answer the same order; another body, 422 ' +
+      '`/problems/idempotency-key-reused`.',
+    '- `op=SUBMIT`, body `OrderReference`: pays and places the order and answers its outcome: 200 placed, ' +
+      '402 declined (`PAYMENT_FAILED`), 410 `EXPIRED`, 409 `CANCELLED` — each an `OrderOutcome`, not a ' +
+      'problem, since the request itself succeeded. 409 `/problems/conflict` when there is nothing to submit yet.',
+    '- `op=CANCEL`, body `OrderReference`: cancels a checkout or an unshipped order (200 `OrderOutcome`); ' +
+      '409 `/problems/conflict` once anything has shipped.',
+    '',
+    "Another customer's order is a 404.",
+  ].join('\n'),
+  security: bearerSecurity,
+  request: {
+    query: CheckoutQuerySchema,
+    headers: CheckoutHeadersSchema,
+    body: {
+      required: false,
+      description: 'BEGIN: `BeginCheckoutRequest` (may be absent); SUBMIT and CANCEL: `OrderReference`',
+      content: {
+        'application/json': {
+          schema: {
+            oneOf: [
+              { $ref: '#/components/schemas/BeginCheckoutRequest' },
+              { $ref: '#/components/schemas/OrderReference' },
+            ],
+          },
+        },
+      },
+    },
+  },
+  responses: {
+    200: jsonContent(OrderOutcomeSchema, 'SUBMIT: placed (`PENDING`); CANCEL: `CANCELLED`'),
+    201: jsonContent(BeginCheckoutResponseSchema, 'BEGIN: stock reserved until `expiresAt`'),
+    402: jsonContent(OrderOutcomeSchema, 'SUBMIT: the card was declined (`PAYMENT_FAILED`)'),
+    409: {
+      description:
+        'BEGIN: out of stock (problem); SUBMIT: the order was cancelled (`OrderOutcome`); CANCEL: too late (problem)',
+      content: {
+        'application/json': { schema: OrderOutcomeSchema },
+        'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } },
+      },
+    },
+    410: jsonContent(OrderOutcomeSchema, 'SUBMIT: the reservation expired (`EXPIRED`)'),
+    ...problemResponses(400, 401, 404, 413, 415, 422, 503),
+  },
 });
 
-const paymentBody = z.object({
-  paymentDetails: cardSchema,
-  shippingAddress: z.object({
-    name: z.string().min(1).max(200),
-    line1: z.string().min(1).max(200),
-    city: z.string().min(1).max(100),
-    postalCode: z.string().min(1).max(20),
-    country: z.string().regex(/^[A-Za-z]{2}$/, 'ISO 3166-1 alpha-2 country code'),
-  }),
-});
-
-const OPS = ['BEGIN', 'SUBMIT', 'CANCEL'] as const;
-
-export function newOrderId(): string {
-  return `ord_${randomUUID().replaceAll('-', '')}`;
-}
-
-/** HTTP status for the outcome of SUBMIT. */
 function submitStatus(outcome: OrderOutcome): 200 | 402 | 409 | 410 {
   switch (outcome.status) {
     case 'PAYMENT_FAILED':
@@ -89,115 +98,63 @@ function submitStatus(outcome: OrderOutcome): 200 | 402 | 409 | 410 {
   }
 }
 
-export function checkoutRoutes(deps: CheckoutDeps): Hono<{ Variables: AuthVariables }> {
-  const app = new Hono<{ Variables: AuthVariables }>();
+const orderNotFound = (orderId: string) => new ProblemError(problems.notFound(`No order ${orderId}`));
+
+export function checkoutRoutes(deps: CheckoutDeps, metrics: ApiMetrics) {
+  const app = newRouter();
+  app.openAPIRegistry.register('BeginCheckoutRequest', BeginCheckoutRequestSchema);
+  app.openAPIRegistry.register('OrderReference', OrderReferenceSchema);
   const handle = (orderId: string) => deps.temporal.workflow.getHandle(orderWorkflowId(orderId));
 
-  const requireOwnOrder = async (customerId: string, orderId: string): Promise<string> => {
-    const status = await deps.orderStatusOf(customerId, orderId);
-    if (!status) throw notFound(`No order ${orderId}`);
-    return status;
-  };
-
-  const begin = async (customerId: string, body: z.infer<typeof beginBody>) => {
-    const lines = body.cart ?? (await deps.cartOf(customerId));
-    if (lines.length === 0) {
-      throw new ProblemError(
-        problems.validation('The cart is empty: send `cart` or add items first', [
-          { field: 'cart', message: 'empty' },
-        ]),
-      );
-    }
-    const orderId = newOrderId();
-    return deps.temporal.workflow.executeUpdateWithStart(beginCheckoutUpdate, {
-      args: [{ lines }],
-      startWorkflowOperation: new WithStartWorkflowOperation<typeof orderWorkflow>(ORDER_WORKFLOW_TYPE, {
-        workflowId: orderWorkflowId(orderId),
-        taskQueue: deps.orderTaskQueue,
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        args: [
-          {
-            orderId,
-            customerId,
-            reservationTtlSeconds: deps.reservationTtlSeconds,
-            publicBaseUrl: deps.publicBaseUrl,
-            warehouseTaskQueue: deps.warehouseTaskQueue,
-          },
-        ],
-      }),
-    });
-  };
-
-  app.post('/checkout', async (c) => {
-    const op = c.req.query('op');
+  return app.openapi(checkout, async (c) => {
+    const { op } = c.req.valid('query');
     const customerId = c.get('customerId');
+    const idempotencyKey = c.req.valid('header')[IDEMPOTENCY_KEY_HEADER];
+
     if (op === 'BEGIN') {
-      const result = await begin(customerId, await parseJsonBody(c, beginBody));
+      const body: z.infer<typeof BeginCheckoutRequestSchema> = await parseJsonBody(
+        c,
+        BeginCheckoutRequestSchema,
+      );
+      const result = await beginCheckout(deps, { customerId, cart: body.cart, idempotencyKey });
+      metrics.orderOutcomes.inc({ op, outcome: result.ok ? 'RESERVED' : result.reason });
       if (result.ok) {
-        return c.json(
-          { orderId: result.orderId, paymentUrl: result.paymentUrl, expiresAt: result.expiresAt },
-          201,
+        const { orderId, paymentUrl, expiresAt } = result;
+        return c.json({ orderId, paymentUrl, expiresAt }, 201);
+      }
+      if (result.reason === 'UNKNOWN_ITEMS') {
+        const position = (itemId: string) => body.cart?.findIndex((l) => l.itemId === itemId) ?? -1;
+        throw new ProblemError(
+          problems.unknownItems(result.itemIds, (id) =>
+            position(id) >= 0 ? `cart.${position(id)}.itemId` : 'cart',
+          ),
         );
       }
-      if (result.reason === 'UNKNOWN_ITEMS') throw new ProblemError(problems.unknownItems(result.itemIds));
-      throw new ProblemError({
-        type: '/problems/out-of-stock',
-        title: 'Out of stock',
-        status: 409,
-        detail: `Not enough stock for: ${result.lines.map((l) => l.itemId).join(', ')}`,
-        lines: result.lines,
-      });
+      throw new ProblemError(problems.outOfStock(result.lines));
     }
-    if (op === 'SUBMIT' || op === 'CANCEL') {
-      const { orderId } = await parseJsonBody(c, orderRefBody);
-      const stored = await requireOwnOrder(customerId, orderId);
-      const outcome = await updateOrRefusal(() =>
-        op === 'SUBMIT'
-          ? handle(orderId).executeUpdate(submitOrderUpdate)
-          : handle(orderId).executeUpdate(cancelOrderUpdate, {
-              args: [{ reason: 'requested by the customer' }],
-            }),
-      );
-      if (isRefused(outcome)) {
-        // A finished workflow: answer from the order row, the durable truth.
-        if (op === 'SUBMIT' && outcome.reason === 'the order workflow has finished') {
-          const final = { orderId, status: stored as OrderOutcome['status'] };
-          return c.json(final, submitStatus(final));
-        }
-        throw conflict(`Cannot ${op.toLowerCase()} order ${orderId}: ${outcome.reason}`);
-      }
-      return c.json(outcome, op === 'SUBMIT' ? submitStatus(outcome) : 200);
-    }
-    throw new ProblemError(
-      problems.validation(`Unknown op "${op ?? ''}"; expected one of ${OPS.join(', ')}`, [
-        { field: 'op', message: `must be one of ${OPS.join(', ')}` },
-      ]),
-    );
-  });
 
-  app.post('/checkout/:orderId/payment', async (c) => {
-    const customerId = c.get('customerId');
-    const orderId = c.req.param('orderId');
-    if (!/^ord_[0-9a-f]{32}$/.test(orderId)) throw notFound(`No order ${orderId}`);
-    const body = await parseJsonBody(c, paymentBody);
-    const status = await requireOwnOrder(customerId, orderId);
-    if (status === 'EXPIRED') {
-      throw new ProblemError({
-        type: '/problems/expired',
-        title: 'Expired',
-        status: 410,
-        detail: `Order ${orderId} expired`,
-      });
-    }
-    const paymentToken = await deps.tokenizeCard(customerId, body.paymentDetails);
-    const shippingAddress = { ...body.shippingAddress, country: body.shippingAddress.country.toUpperCase() };
+    const { orderId } = await parseJsonBody(c, OrderReferenceSchema);
+    const stored = await deps.orderStatusOf(customerId, orderId);
+    if (!stored) throw orderNotFound(orderId);
     const outcome = await updateOrRefusal(() =>
-      handle(orderId).executeUpdate(providePaymentUpdate, { args: [{ paymentToken, shippingAddress }] }),
+      op === 'SUBMIT'
+        ? handle(orderId).executeUpdate(submitOrderUpdate)
+        : handle(orderId).executeUpdate(cancelOrderUpdate, {
+            args: [{ reason: 'requested by the customer' }],
+          }),
     );
-    if (isRefused(outcome))
-      throw conflict(`Order ${orderId} does not accept payment details: ${outcome.reason}`);
-    return c.json({ orderId, status: outcome.status }, 202);
+    if (isRefused(outcome)) {
+      // A finished workflow: answer SUBMIT from the order row, the durable truth.
+      if (op === 'SUBMIT' && outcome.reason === 'the order workflow has finished') {
+        const final = { orderId, status: stored as OrderOutcome['status'] };
+        metrics.orderOutcomes.inc({ op, outcome: final.status });
+        return c.json(final, submitStatus(final));
+      }
+      throw new ProblemError(
+        problems.conflict(`Cannot ${op.toLowerCase()} order ${orderId}: ${outcome.reason}`),
+      );
+    }
+    metrics.orderOutcomes.inc({ op, outcome: outcome.status });
+    return c.json(outcome, op === 'SUBMIT' ? submitStatus(outcome) : 200);
   });
-
-  return app;
 }

@@ -1,5 +1,8 @@
 /** GET /health: liveness of the API plus each dependency (Temporal, every shard). 503 names what is down. */
-import { Hono } from 'hono';
+import { createRoute, z } from '@hono/zod-openapi';
+import { doNotStore } from '../cache-control.js';
+import { newRouter } from '../router.js';
+import { jsonContent } from '../schemas/common.js';
 
 export interface DependencyProbe {
   name: string;
@@ -14,6 +17,27 @@ export interface DependencyHealth {
 }
 
 const PROBE_TIMEOUT_MS = 2_000;
+
+const HealthSchema = z
+  .object({
+    status: z.enum(['ok', 'degraded']),
+    down: z.array(z.string()).optional().openapi({ description: 'Dependencies that failed their probe' }),
+    dependencies: z.array(
+      z.object({ name: z.string(), ok: z.boolean(), latencyMs: z.number(), error: z.string().optional() }),
+    ),
+  })
+  .openapi('Health');
+
+const health = createRoute({
+  method: 'get',
+  path: '/health',
+  tags: ['Operations'],
+  summary: 'Liveness with each dependency: the Temporal connection and every shard',
+  responses: {
+    200: jsonContent(HealthSchema, 'Every dependency answered'),
+    503: jsonContent(HealthSchema, 'Some dependency is down (named in `down`)'),
+  },
+});
 
 async function probe(dep: DependencyProbe): Promise<DependencyHealth> {
   const started = performance.now();
@@ -37,14 +61,12 @@ async function probe(dep: DependencyProbe): Promise<DependencyHealth> {
   }
 }
 
-export function healthRoutes(probes: readonly DependencyProbe[]): Hono {
-  const app = new Hono();
-  app.get('/health', async (c) => {
+export function healthRoutes(probes: readonly DependencyProbe[]) {
+  return newRouter().openapi(health, async (c) => {
     const dependencies = await Promise.all(probes.map(probe));
     const down = dependencies.filter((d) => !d.ok).map((d) => d.name);
-    c.header('Cache-Control', 'no-store');
-    if (down.length === 0) return c.json({ status: 'ok', dependencies }, 200);
-    return c.json({ status: 'degraded', down, dependencies }, 503);
+    doNotStore(c);
+    if (down.length === 0) return c.json({ status: 'ok' as const, dependencies }, 200);
+    return c.json({ status: 'degraded' as const, down, dependencies }, 503);
   });
-  return app;
 }

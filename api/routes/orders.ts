@@ -1,37 +1,50 @@
-/** GET /orders/:orderId: one of my orders, read straight from my shard. Another customer's order is a 404. */
-import { Hono } from 'hono';
-import type { AuthVariables } from '../auth.js';
+/** GET /orders (mine, newest first) and GET /orders/:orderId, straight from my shard. Others' orders: 404. */
+import { createRoute } from '@hono/zod-openapi';
+import type { OrderRepository } from '../../db/repositories/order-repository.js';
+import { cachePrivately } from '../cache-control.js';
 import { ProblemError, problems } from '../problem.js';
+import { newRouter } from '../router.js';
+import { OrderParamsSchema } from '../schemas/checkout.js';
+import { bearerSecurity, DEFAULT_PAGE_SIZE, jsonContent, problemResponses } from '../schemas/common.js';
+import { CustomerOrdersQuerySchema, OrderPageSchema, OrderSchema } from '../schemas/orders.js';
+import { orderSummaryView, orderView } from '../views.js';
 
-export interface OrderView {
-  orderId: string;
-  status: string;
-  lines: { itemId: string; quantity: number; price: number }[];
-  total: number;
-  orderedAt: string | null;
-  expiresAt: string | null;
-  suborders: {
-    suborderId: string;
-    warehouseId: string;
-    status: string;
-    lines: { itemId: string; quantity: number }[];
-  }[];
-}
+const listOrders = createRoute({
+  method: 'get',
+  path: '/orders',
+  tags: ['Orders'],
+  summary: 'My orders, newest first',
+  security: bearerSecurity,
+  request: { query: CustomerOrdersQuerySchema },
+  responses: { 200: jsonContent(OrderPageSchema, 'A page of my orders'), ...problemResponses(400, 401, 503) },
+});
 
-export interface OrderReadDeps {
-  getOrder(customerId: string, orderId: string): Promise<OrderView | undefined>;
-}
+const getOrder = createRoute({
+  method: 'get',
+  path: '/orders/{orderId}',
+  tags: ['Orders'],
+  summary: 'One of my orders with its suborders, in any state from RESERVED on',
+  security: bearerSecurity,
+  request: { params: OrderParamsSchema },
+  responses: { 200: jsonContent(OrderSchema, 'The order'), ...problemResponses(401, 404, 503) },
+});
 
-const ORDER_ID = /^[A-Za-z0-9_-]{1,64}$/;
-
-export function orderRoutes(deps: OrderReadDeps): Hono<{ Variables: AuthVariables }> {
-  const app = new Hono<{ Variables: AuthVariables }>();
-  app.get('/orders/:orderId', async (c) => {
-    const orderId = c.req.param('orderId');
-    const order = ORDER_ID.test(orderId) ? await deps.getOrder(c.get('customerId'), orderId) : undefined;
-    if (!order) throw new ProblemError(problems.notFound(`No order ${orderId}`));
-    c.header('Cache-Control', 'private, no-cache');
-    return c.json(order);
-  });
-  return app;
+export function orderRoutes(orders: OrderRepository) {
+  return newRouter()
+    .openapi(listOrders, async (c) => {
+      const { cursor, since, limit = DEFAULT_PAGE_SIZE } = c.req.valid('query');
+      const page = await orders.listCustomerOrders({ customerId: c.get('customerId'), limit, cursor, since });
+      cachePrivately(c);
+      return c.json(
+        { orders: page.orders.map(orderSummaryView), nextCursor: page.nextCursor ?? null, limit },
+        200,
+      );
+    })
+    .openapi(getOrder, async (c) => {
+      const { orderId } = c.req.valid('param');
+      const order = await orders.getOrder(c.get('customerId'), orderId);
+      if (!order) throw new ProblemError(problems.notFound(`No order ${orderId}`));
+      cachePrivately(c);
+      return c.json(orderView(order), 200);
+    });
 }

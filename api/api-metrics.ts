@@ -1,0 +1,38 @@
+/** The API's metrics: HTTP traffic by route and status, checkout outcomes, live stock subscribers. */
+import { Counter, Gauge, Histogram, MetricsRegistry } from './metrics-registry.js';
+
+const LATENCY_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+export function createApiMetrics() {
+  const registry = new MetricsRegistry();
+  return {
+    registry,
+    httpRequests: registry.register(
+      new Counter('http_requests_total', 'HTTP requests answered, by route and status', [
+        'method',
+        'route',
+        'status',
+      ]),
+    ),
+    httpDuration: registry.register(
+      new Histogram(
+        'http_request_duration_seconds',
+        'Time to answer an HTTP request (to the first byte of a stream)',
+        ['method', 'route', 'status'],
+        LATENCY_BUCKETS_SECONDS,
+      ),
+    ),
+    orderOutcomes: registry.register(
+      new Counter(
+        'order_outcomes_total',
+        'Checkout answers: op=BEGIN outcome RESERVED/OUT_OF_STOCK/UNKNOWN_ITEMS; op=SUBMIT and op=CANCEL the order status',
+        ['op', 'outcome'],
+      ),
+    ),
+    stockSubscribers: registry.register(
+      new Gauge('stock_event_subscribers', 'Open GET /items/{itemId}/stock/events streams'),
+    ),
+  };
+}
+
+export type ApiMetrics = ReturnType<typeof createApiMetrics>;

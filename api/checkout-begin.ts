@@ -1,0 +1,144 @@
+/**
+ * BEGIN: update-with-start of the order workflow, so one round trip answers the reservation. With an
+ * Idempotency-Key the order id comes from the key, the workflow id cannot be reused once closed, and the
+ * begin Update has a fixed id, whose first outcome Temporal keeps: a repeat is answered from it.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  type Client,
+  WithStartWorkflowOperation,
+  type WorkflowExecutionDescription,
+} from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
+import { beginCheckoutUpdate, ORDER_WORKFLOW_TYPE, orderWorkflowId } from '../workflows/definitions.js';
+import type { orderWorkflow } from '../workflows/order-workflow.js';
+import type { BeginCheckoutResult, OrderLineRequest } from '../workflows/types.js';
+import { beginFingerprint, orderIdForKey } from './idempotency.js';
+import { ProblemError, problems } from './problem.js';
+
+export interface BeginDeps {
+  temporal: Client;
+  orderTaskQueue: string;
+  warehouseTaskQueue: string;
+  reservationTtlSeconds: number;
+  publicBaseUrl: string;
+  /** The customer's cart lines, used when BEGIN has no `cart`. */
+  cartOf(customerId: string): Promise<OrderLineRequest[]>;
+}
+
+export interface BeginRequest {
+  customerId: string;
+  cart: OrderLineRequest[] | undefined;
+  idempotencyKey: string | undefined;
+}
+
+const BEGIN_UPDATE_ID = 'begin-checkout';
+const FINGERPRINT_MEMO = 'beginRequestSha256';
+
+export function newOrderId(): string {
+  return `ord_${randomUUID().replaceAll('-', '')}`;
+}
+
+export async function beginCheckout(deps: BeginDeps, request: BeginRequest): Promise<BeginCheckoutResult> {
+  const { customerId, cart, idempotencyKey } = request;
+  if (idempotencyKey === undefined) {
+    return startOrder(deps, { orderId: newOrderId(), customerId, lines: await linesFor(deps, request) });
+  }
+  const orderId = orderIdForKey(customerId, idempotencyKey);
+  const fingerprint = beginFingerprint(cart);
+  const recorded = await recordedBegin(deps, orderId, fingerprint);
+  if (recorded) return recorded;
+  try {
+    const result = await startOrder(deps, {
+      orderId,
+      customerId,
+      lines: await linesFor(deps, request),
+      fingerprint,
+    });
+    // Two first requests with one key and different bodies race: only the starter's body counts.
+    assertSameRequest(await describe(deps, orderId), fingerprint);
+    return result;
+  } catch (error) {
+    // The key's workflow closed between our look and our start: answer from it.
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    const again = await recordedBegin(deps, orderId, fingerprint);
+    if (!again) throw error;
+    return again;
+  }
+}
+
+async function linesFor(deps: BeginDeps, request: BeginRequest): Promise<OrderLineRequest[]> {
+  const lines = request.cart ?? (await deps.cartOf(request.customerId));
+  if (lines.length === 0) {
+    throw new ProblemError(
+      problems.validation('The cart is empty: send `cart` or add items first', [
+        { field: 'cart', message: 'empty' },
+      ]),
+    );
+  }
+  return lines;
+}
+
+function startOrder(
+  deps: BeginDeps,
+  order: { orderId: string; customerId: string; lines: OrderLineRequest[]; fingerprint?: string },
+): Promise<BeginCheckoutResult> {
+  const keyed = order.fingerprint !== undefined;
+  return deps.temporal.workflow.executeUpdateWithStart(beginCheckoutUpdate, {
+    args: [{ lines: order.lines }],
+    ...(keyed ? { updateId: BEGIN_UPDATE_ID } : {}),
+    startWorkflowOperation: new WithStartWorkflowOperation<typeof orderWorkflow>(ORDER_WORKFLOW_TYPE, {
+      workflowId: orderWorkflowId(order.orderId),
+      taskQueue: deps.orderTaskQueue,
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      // A keyed order id names one checkout forever: a closed one must not start again.
+      ...(keyed
+        ? { workflowIdReusePolicy: 'REJECT_DUPLICATE', memo: { [FINGERPRINT_MEMO]: order.fingerprint } }
+        : {}),
+      args: [
+        {
+          orderId: order.orderId,
+          customerId: order.customerId,
+          reservationTtlSeconds: deps.reservationTtlSeconds,
+          publicBaseUrl: deps.publicBaseUrl,
+          warehouseTaskQueue: deps.warehouseTaskQueue,
+        },
+      ],
+    }),
+  });
+}
+
+async function describe(deps: BeginDeps, orderId: string): Promise<WorkflowExecutionDescription | undefined> {
+  try {
+    return await deps.temporal.workflow.getHandle(orderWorkflowId(orderId)).describe();
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return undefined;
+    throw error;
+  }
+}
+
+function assertSameRequest(description: WorkflowExecutionDescription | undefined, fingerprint: string): void {
+  if (description && description.memo?.[FINGERPRINT_MEMO] !== fingerprint) {
+    throw new ProblemError(
+      problems.idempotencyKeyReused(
+        'This Idempotency-Key was used for a checkout with a different body; use a new key',
+        'Idempotency-Key',
+      ),
+    );
+  }
+}
+
+/** The first answer to this key's BEGIN, when the key was used before (with the same body: else 422). */
+async function recordedBegin(
+  deps: BeginDeps,
+  orderId: string,
+  fingerprint: string,
+): Promise<BeginCheckoutResult | undefined> {
+  const description = await describe(deps, orderId);
+  if (!description) return undefined;
+  assertSameRequest(description, fingerprint);
+  return deps.temporal.workflow
+    .getHandle(orderWorkflowId(orderId))
+    .getUpdateHandle<BeginCheckoutResult>(BEGIN_UPDATE_ID)
+    .result();
+}

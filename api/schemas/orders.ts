@@ -1,0 +1,64 @@
+/** Order shapes: one order with its suborders, pages of orders, and their queries. */
+import { z } from '@hono/zod-openapi';
+import { SUBORDER_STATUSES } from '../../domain/suborder-status.js';
+import { OrderStatusSchema } from './checkout.js';
+import { DateTimeQuery, ItemIdSchema, NextCursorSchema, OrderIdSchema, pagingQuery } from './common.js';
+
+const OrderLineSchema = z
+  .object({
+    itemId: ItemIdSchema,
+    quantity: z.number().int(),
+    price: z.number().int().openapi({ description: 'Unit price, integer cents' }),
+  })
+  .openapi('OrderLine');
+
+export const SuborderSchema = z
+  .object({
+    suborderId: z.string().openapi({ example: 'ord_0123456789abcdef0123456789abcdef.wh-east' }),
+    warehouseId: z.string(),
+    status: z.enum(SUBORDER_STATUSES),
+    lines: z.array(z.object({ itemId: ItemIdSchema, quantity: z.number().int() })),
+  })
+  .openapi('Suborder');
+
+const orderFields = {
+  orderId: OrderIdSchema,
+  status: OrderStatusSchema,
+  lines: z.array(OrderLineSchema),
+  total: z.number().int().openapi({ description: 'Integer cents' }),
+  orderedAt: z.string().openapi({ format: 'date-time' }),
+  expiresAt: z.string().nullable().openapi({ format: 'date-time', description: 'End of the reservation' }),
+};
+
+export const OrderSchema = z.object({ ...orderFields, suborders: z.array(SuborderSchema) }).openapi('Order');
+
+export const OrderSummarySchema = z.object(orderFields).openapi('OrderSummary');
+
+export const OrderPageSchema = z
+  .object({ orders: z.array(OrderSummarySchema), nextCursor: NextCursorSchema, limit: z.number().int() })
+  .openapi('OrderPage');
+
+export const CustomerOrdersQuerySchema = z.strictObject({
+  ...pagingQuery,
+  since: DateTimeQuery.optional().openapi({ description: 'Only orders placed at or after this time' }),
+});
+
+export const AdminOrderSummarySchema = z
+  .object({ ...orderFields, customerId: z.string() })
+  .openapi('AdminOrderSummary');
+
+export const AdminOrderPageSchema = z
+  .object({ orders: z.array(AdminOrderSummarySchema), nextCursor: NextCursorSchema, limit: z.number().int() })
+  .openapi('AdminOrderPage');
+
+export const OrdersInRangeQuerySchema = z
+  .strictObject({
+    from: DateTimeQuery.openapi({ description: 'Orders placed at or after this time' }),
+    to: DateTimeQuery.openapi({ description: 'Orders placed before this time' }),
+    ...pagingQuery,
+  })
+  // Zod still runs object checks when a field failed: only compare two real dates.
+  .refine((q) => !(q.from instanceof Date && q.to instanceof Date) || q.from.getTime() <= q.to.getTime(), {
+    path: ['from'],
+    message: 'must not be after `to`',
+  });

@@ -1,0 +1,123 @@
+/**
+ * Live stock: one LISTEN connection per shard on channel `stock_changed` (a trigger on `stock` notifies
+ * every committed change of `available`), fanned out to the subscribers of each item.
+ */
+import type { Shard, ShardSet } from '../db/shard-set.js';
+import type { Logger } from './logger.js';
+
+export const STOCK_CHANNEL = 'stock_changed';
+
+export interface StockLevel {
+  itemId: string;
+  available: number;
+  /** `stock.version`: orders a notification against a read of the same row. */
+  version: number;
+}
+
+export interface StockEvents {
+  /**
+   * Calls `onChange` with every later change of the item's stock. Resolves once the item's shard is
+   * listened to; rejects when it cannot be (shard down). The returned function unsubscribes.
+   */
+  subscribe(itemId: string, onChange: (level: StockLevel) => void): Promise<() => void>;
+  close(): Promise<void>;
+}
+
+export interface StockEventsDeps {
+  shardSet: ShardSet;
+  logger: Logger;
+  /** How long to wait for a shard's LISTEN connection before giving up. */
+  listenTimeoutMs?: number;
+}
+
+type Listener = (level: StockLevel) => void;
+
+function parseLevel(payload: string): StockLevel | undefined {
+  try {
+    const value = JSON.parse(payload) as Partial<StockLevel>;
+    if (
+      typeof value.itemId === 'string' &&
+      Number.isInteger(value.available) &&
+      Number.isInteger(value.version)
+    ) {
+      return value as StockLevel;
+    }
+  } catch {
+    // not ours: ignore
+  }
+  return undefined;
+}
+
+export function createStockEvents({
+  shardSet,
+  logger,
+  listenTimeoutMs = 5_000,
+}: StockEventsDeps): StockEvents {
+  const listeners = new Map<string, Set<Listener>>();
+  const listening = new Map<string, Promise<{ unlisten(): Promise<void> }>>();
+
+  const dispatch = (level: StockLevel) => {
+    for (const listener of listeners.get(level.itemId) ?? []) listener(level);
+  };
+
+  /** After a reconnect, notifications sent while we were away are lost: re-read what subscribers watch. */
+  async function resync(shard: Shard): Promise<void> {
+    const itemIds = [...listeners.keys()].filter((id) => shardSet.forItem(id) === shard);
+    if (itemIds.length === 0) return;
+    try {
+      const rows = await shard.sql<StockLevel[]>`
+        select item_id as "itemId", available, version from stock where item_id = any(${itemIds}::text[])`;
+      for (const row of rows) dispatch(row);
+    } catch (error) {
+      logger.warn('stock events: resync failed', { shard: shard.id, error: String(error) });
+    }
+  }
+
+  function listen(shard: Shard): Promise<unknown> {
+    let started = listening.get(shard.id);
+    if (!started) {
+      started = shard.sql.listen(
+        STOCK_CHANNEL,
+        (payload) => {
+          const level = parseLevel(payload);
+          if (level) dispatch(level);
+        },
+        () => void resync(shard),
+      );
+      listening.set(shard.id, started);
+      // A failed start is forgotten, so the next subscriber tries again.
+      started.catch(() => listening.delete(shard.id));
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`no LISTEN on ${shard.id} within ${listenTimeoutMs} ms`)),
+        listenTimeoutMs,
+      );
+    });
+    return Promise.race([started, timeout]).finally(() => clearTimeout(timer));
+  }
+
+  return {
+    async subscribe(itemId, onChange) {
+      await listen(shardSet.forItem(itemId));
+      let set = listeners.get(itemId);
+      if (!set) {
+        set = new Set();
+        listeners.set(itemId, set);
+      }
+      set.add(onChange);
+      return () => {
+        set.delete(onChange);
+        if (set.size === 0 && listeners.get(itemId) === set) listeners.delete(itemId);
+      };
+    },
+
+    async close() {
+      listeners.clear();
+      const started = [...listening.values()];
+      listening.clear();
+      await Promise.allSettled(started.map(async (meta) => (await meta).unlisten()));
+    },
+  };
+}
