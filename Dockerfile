@@ -16,6 +16,8 @@ WORKDIR /app
 
 # Dependencies first, so a source change does not reinstall them.
 COPY package.json package-lock.json ./
+# The postinstall step patches a dependency (scripts/patch-dependencies.mjs explains why).
+COPY scripts/patch-dependencies.mjs scripts/
 RUN npm ci --omit=dev && npm cache clean --force
 
 # The source stays owned by root: the processes read it and never write it.

@@ -10,17 +10,10 @@ import {
   NotFoundError,
   OutOfStockError,
 } from '../db/errors.js';
+import { FAILURE } from '../domain/failure-types.js';
 import { PaymentStateError } from './payment/authorization-state.js';
 
-/** Failure types the workflows branch on. */
-export const FAILURE = {
-  outOfStock: 'OutOfStock',
-  notFound: 'NotFound',
-  invalidTransition: 'InvalidTransition',
-  idempotencyConflict: 'IdempotencyKeyConflict',
-  paymentDeclined: 'PaymentDeclined',
-  paymentState: 'PaymentStateError',
-} as const;
+export { FAILURE };
 
 export function toActivityFailure(error: unknown): unknown {
   if (error instanceof OutOfStockError) {

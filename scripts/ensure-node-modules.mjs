@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { patchDependencies } from './patch-dependencies.mjs';
 
 /**
  * `npm install` rather than `npm ci`: the versions are the lockfile's either way, but `npm ci` rejects a
@@ -16,7 +17,10 @@ const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export function ensureNodeModules(log = (m) => console.error(m)) {
   const lock = path.join(projectRoot, 'package-lock.json');
   const marker = path.join(projectRoot, 'node_modules', '.package-lock.json');
-  if (fs.existsSync(marker) && fs.statSync(marker).mtimeMs >= fs.statSync(lock).mtimeMs) return;
+  if (fs.existsSync(marker) && fs.statSync(marker).mtimeMs >= fs.statSync(lock).mtimeMs) {
+    patchDependencies(log);
+    return;
+  }
   log('Installing node modules (npm ci)…');
   execFileSync('npm', ['ci', '--no-audit', '--no-fund'], {
     cwd: projectRoot,

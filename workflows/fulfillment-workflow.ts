@@ -18,6 +18,7 @@ import {
 import type { FulfillmentActivities } from '../activities/fulfillment-activities.js';
 import type { WarehouseActivities } from '../activities/warehouse-activities.js';
 import { destinationOf } from '../domain/destinations.js';
+import { FAILURE } from '../domain/failure-types.js';
 import { type GeoPoint, planSplit } from '../domain/split-planner.js';
 import { suborderIdFor } from '../domain/suborder-id.js';
 import { fulfillmentProgressSignal, suborderEventSignal } from './definitions.js';
@@ -41,7 +42,7 @@ function isOutOfStock(error: unknown): boolean {
   return (
     error instanceof ActivityFailure &&
     error.cause instanceof ApplicationFailure &&
-    error.cause.type === 'OutOfStock'
+    error.cause.type === FAILURE.outOfStock
   );
 }
 

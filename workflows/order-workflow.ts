@@ -16,6 +16,7 @@ import {
 } from '@temporalio/workflow';
 import type { OrderActivities } from '../activities/order-activities.js';
 import type { PaymentActivities } from '../activities/payment-activities.js';
+import { FAILURE } from '../domain/failure-types.js';
 import {
   beginCheckoutUpdate,
   cancelOrderUpdate,
@@ -50,8 +51,6 @@ const paymentSteps = proxyActivities<PaymentActivities>({
   startToCloseTimeout: STEP_TIMEOUT,
   retry: STEP_RETRY,
 });
-
-export const FAILURE_TYPES = { outOfStock: 'OutOfStock', paymentDeclined: 'PaymentDeclined' } as const;
 
 /** The first detail an activity attached to its business failure, when it attached one. */
 function failureDetail<T>(failure: ApplicationFailure): Partial<T> {
@@ -123,7 +122,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     const short: ShortLine[] = [];
     for (const result of results) {
       if (result.status === 'fulfilled') continue;
-      const failure = businessFailure(result.reason, FAILURE_TYPES.outOfStock);
+      const failure = businessFailure(result.reason, FAILURE.outOfStock);
       if (!failure) throw result.reason;
       short.push(...(failureDetail<{ lines: ShortLine[] }>(failure).lines ?? []));
     }
@@ -311,7 +310,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       paymentToken: paymentDetails.paymentToken,
     }));
   } catch (error) {
-    const declined = businessFailure(error, FAILURE_TYPES.paymentDeclined);
+    const declined = businessFailure(error, FAILURE.paymentDeclined);
     if (!declined) throw error;
     state.payment = {
       ...state.payment,

@@ -35,6 +35,9 @@ export const PROCESS_NAMES: readonly PlatformProcessName[] = ['order-worker', 'w
 
 export class ChaosStack {
   readonly processes = new Map<PlatformProcessName, ManagedProcess>();
+  /** Processes that died without being told to: each is a finding (restarted, as a supervisor would). */
+  readonly crashes: string[] = [];
+  private stopping = false;
   shardSet!: ShardSet;
   repos!: Repositories;
   env: NodeJS.ProcessEnv = {};
@@ -118,7 +121,16 @@ export class ChaosStack {
   }
 
   private startProcess(name: PlatformProcessName): void {
-    const proc = this.processes.get(name) ?? platformProcess(name, this.env, { output: this.output(name) });
+    const proc =
+      this.processes.get(name) ??
+      platformProcess(name, this.env, {
+        output: this.output(name),
+        onUnexpectedExit: (code, signal) => {
+          if (this.stopping) return;
+          this.crashes.push(`${name} exited on its own (${signal ?? `code ${code}`}); see ${this.logFile}`);
+          setTimeout(() => this.stopping || this.startProcess(name), 1_000);
+        },
+      });
     this.processes.set(name, proc);
     proc.start();
   }
@@ -165,6 +177,7 @@ export class ChaosStack {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     await Promise.allSettled([...this.processes.values()].map((p) => p.stop()));
     await this.shardSet?.close().catch(() => {});
     await Promise.allSettled([this.temporal?.stop(), this.shards?.stop()]);

@@ -131,7 +131,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
       (options.reservationTtlSeconds + 120) * 1000,
     );
     const verdict = await verifyRun(stack.shardSet, stack.repos, driver.orders, items);
-    const violations = [...verdict.violations];
+    const violations = [...verdict.violations, ...stack.crashes.map((crash) => `crash: ${crash}`)];
     if (!quiescence.reached)
       violations.push(`still running after the wait: ${quiescence.stillRunning.slice(0, 10).join(', ')}`);
     return {
