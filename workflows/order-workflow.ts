@@ -84,6 +84,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   let cancelRequested = false;
   const shipRequested = new Set<string>();
   let fulfillment: ChildWorkflowHandle<typeof fulfillmentWorkflow> | undefined;
+  let fulfillmentDone = false;
 
   const outcome = (): OrderOutcome => ({
     orderId,
@@ -205,9 +206,20 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     },
   );
 
+  /**
+   * Forwards an event to the fulfillment child while it runs. Once it has finished there is nobody to
+   * tell (a repeated cancel during the refund, say), and a signal to a closed workflow fails.
+   */
+  const tellFulfillment = async (event: { kind: 'SHIP' | 'DELIVER' | 'CANCEL'; suborderId?: string }) => {
+    if (!fulfillment || fulfillmentDone) return;
+    await fulfillment.signal(suborderEventSignal, event).catch((error) => {
+      log.warn('fulfillment did not take the event', { orderId, kind: event.kind, error: String(error) });
+    });
+  };
+
   const requestCancel = (): void => {
     cancelRequested = true;
-    if (fulfillment) void fulfillment.signal(suborderEventSignal, { kind: 'CANCEL' });
+    void tellFulfillment({ kind: 'CANCEL' });
   };
 
   setHandler(cancelSignal, (request) => {
@@ -244,7 +256,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     shipSuborderUpdate,
     async ({ suborderId }) => {
       shipRequested.add(suborderId);
-      await fulfillment!.signal(suborderEventSignal, { kind: 'SHIP', suborderId });
+      await tellFulfillment({ kind: 'SHIP', suborderId });
       await condition(() => suborder(suborderId)?.status !== 'ALLOCATED');
       return suborder(suborderId)!;
     },
@@ -253,6 +265,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
         const target = suborder(suborderId);
         if (!target || !fulfillment) throw new Error(`no suborder ${suborderId} in this order`);
         if (cancelRequested || isTerminal(state.status)) throw new Error(`the order is ${state.status}`);
+        if (fulfillmentDone) throw new Error('fulfillment of this order has ended');
         if (target.status !== 'ALLOCATED' || shipRequested.has(suborderId)) {
           throw new Error(
             `suborder ${suborderId} is already ${target.status === 'ALLOCATED' ? 'shipping' : target.status}`,
@@ -265,7 +278,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   setHandler(
     deliverSuborderUpdate,
     async ({ suborderId }) => {
-      await fulfillment!.signal(suborderEventSignal, { kind: 'DELIVER', suborderId });
+      await tellFulfillment({ kind: 'DELIVER', suborderId });
       await condition(() => suborder(suborderId)?.status === 'DELIVERED');
       return suborder(suborderId)!;
     },
@@ -273,6 +286,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       validator: ({ suborderId }) => {
         const target = suborder(suborderId);
         if (!target || !fulfillment) throw new Error(`no suborder ${suborderId} in this order`);
+        if (fulfillmentDone) throw new Error('fulfillment of this order has ended');
         if (target.status !== 'SHIPPED')
           throw new Error(`suborder ${suborderId} is ${target.status}, not SHIPPED`);
       },
@@ -360,22 +374,21 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       },
     ],
   });
-  if (cancelRequested) await fulfillment.signal(suborderEventSignal, { kind: 'CANCEL' });
+  if (cancelRequested) await tellFulfillment({ kind: 'CANCEL' });
 
   // Persist each status the suborders' progress implies, in lifecycle order, until the child is done.
-  let childDone = false;
   const result = fulfillment.result().finally(() => {
-    childDone = true;
+    fulfillmentDone = true;
   });
   let persisted: string = 'PENDING';
   for (;;) {
-    await condition(() => childDone || statusFromSuborders(state.suborders) !== persisted);
+    await condition(() => fulfillmentDone || statusFromSuborders(state.suborders) !== persisted);
     const target = statusFromSuborders(state.suborders);
     for (const status of fulfillmentPath(persisted, target)) {
       await moveTo(status as OrderStatus);
       persisted = status;
     }
-    if (childDone) break;
+    if (fulfillmentDone) break;
   }
   const { outcome: fulfilled } = await result;
   if (fulfilled === 'CANCELLED') await refundAndRestock();

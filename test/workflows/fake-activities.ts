@@ -27,6 +27,8 @@ export interface FakeWorld {
   transientAuthorizeFailures: number;
   /** Per activity name: attempts that fail like a shard that is down, before one succeeds. */
   transientFailures: Map<string, number>;
+  /** When set, refunds wait for it: lets a test act while a refund is in progress. */
+  refundGate?: Promise<void>;
 }
 
 export const WAREHOUSES = [
@@ -157,6 +159,7 @@ function inMemoryActivities(world: FakeWorld): AllActivities {
     },
     async refundPayment({ amountCents }) {
       log('refund');
+      await world.refundGate;
       world.payments.push({ op: 'REFUND', amountCents });
       return { refundId: 'ref-1' };
     },

@@ -306,6 +306,29 @@ describe('order workflow (mocked activities, time-skipping server)', function ()
     });
   });
 
+  it('a cancel repeated while the refund runs (after fulfillment ended) is answered, not fatal', async () => {
+    const world = newWorld();
+    let openGate!: () => void;
+    world.refundGate = new Promise<void>((resolve) => {
+      openGate = resolve;
+    });
+    addItem(world, 'lamp', 3000, { 'wh-east': 1, 'wh-west': 1 });
+    await withWorkers(world, async (start) => {
+      const { orderId, handle } = await placeOrder(start, [{ itemId: 'lamp', quantity: 2 }]);
+      await suborderIds(handle, 2);
+      const first = handle.executeUpdate(cancelOrderUpdate, { args: [{ reason: 'first' }] });
+      while (!world.calls.includes('refund')) await new Promise((resolve) => setTimeout(resolve, 50));
+      // The shopper's client timed out and retries; the fulfillment child has already finished.
+      const second = handle.executeUpdate(cancelOrderUpdate, { args: [{ reason: 'retry' }] });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      openGate();
+      assert.deepEqual(await first, { orderId, status: 'CANCELLED' });
+      assert.deepEqual(await second, { orderId, status: 'CANCELLED' });
+      assert.equal((await settled(handle)).status, 'CANCELLED');
+      assert.equal(world.payments.filter((p) => p.op === 'REFUND').length, 1);
+    });
+  });
+
   it('partial shipments: PARTIALLY_SHIPPED, then SHIPPED; cancel is refused once anything shipped', async () => {
     const world = newWorld();
     addItem(world, 'tv', 70000, { 'wh-east': 1, 'wh-west': 1 });
