@@ -36,6 +36,7 @@ import {
 import type { orderWorkflow } from '../workflows/order-workflow.js';
 // @ts-expect-error plain .mjs without type declarations
 import { ensureTemporalCli } from './install-temporal-cli.mjs';
+import { PROJECT_ROOT } from './lib/project-paths.js';
 
 export const HISTORIES_DIR = fileURLToPath(new URL('../test/histories/', import.meta.url));
 const ADDRESS = { name: 'Ada', line1: '1 Main St', city: 'Newark', postalCode: '07102', country: 'US' };
@@ -226,7 +227,9 @@ async function main(): Promise<void> {
               HISTORIES_DIR,
               `${scenario.name}${index === 0 ? '' : '.fulfillment'}.json`,
             );
-            fs.writeFileSync(file, json.endsWith('\n') ? json : `${json}\n`);
+            // Stack traces in failures name this checkout's path; recorded histories must not.
+            const portable = json.replaceAll(`${PROJECT_ROOT}/`, '/project/');
+            fs.writeFileSync(file, portable.endsWith('\n') ? portable : `${portable}\n`);
           }
           console.log(
             `${scenario.name}: ${final.status} (${ids.length} histor${ids.length === 1 ? 'y' : 'ies'})`,
