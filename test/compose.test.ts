@@ -21,31 +21,23 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { ENV_VARS, type EnvVarSpec, loadConfig, type ProcessRole } from '../config/env.js';
+import { PLATFORM_ENTRY_POINTS } from '../scripts/lib/platform-processes.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Entry points the image can run (`node --import tsx <file>`); written by their owners. */
-const KNOWN_ENTRY_POINTS = [
-  'api/main.ts',
-  'workers/order-worker.ts',
-  'workers/warehouse-worker.ts',
-  'scripts/migrate.ts',
-] as const;
+const MIGRATE_ENTRY = 'scripts/migrate.ts';
+/** Entry points the image can run (`node --import tsx <file>`): the launcher's table, plus migrations. */
+const KNOWN_ENTRY_POINTS = [...Object.values(PLATFORM_ENTRY_POINTS), MIGRATE_ENTRY] as const;
 
 const ROLES: readonly ProcessRole[] = ['api', 'order-worker', 'warehouse-worker'];
-/** Compose service of each long-running role, and the entry file it must run. */
+/** Compose service of each long-running role (named as the role), and the entry file it must run. */
 const ROLE_SERVICE: Readonly<Record<ProcessRole, string>> = {
   api: 'api',
   'order-worker': 'order-worker',
   'warehouse-worker': 'warehouse-worker',
 };
-const ROLE_ENTRY: Readonly<Record<ProcessRole, string>> = {
-  api: 'api/main.ts',
-  'order-worker': 'workers/order-worker.ts',
-  'warehouse-worker': 'workers/warehouse-worker.ts',
-};
+const ROLE_ENTRY: Readonly<Record<ProcessRole, string>> = PLATFORM_ENTRY_POINTS;
 const MIGRATE_SERVICE = 'migrate';
-const MIGRATE_ENTRY = 'scripts/migrate.ts';
 
 const TEMPORAL_SERVICE = 'temporal';
 const TEMPORAL_UI_SERVICE = 'temporal-ui';
