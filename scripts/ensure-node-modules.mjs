@@ -5,12 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { patchDependencies } from './patch-dependencies.mjs';
 
-/**
- * `npm install` rather than `npm ci`: the versions are the lockfile's either way, but `npm ci` rejects a
- * lockfile whose optional platform packages (e.g. @biomejs/cli-win32-x64) a registry mirror does not
- * carry, while `npm install` skips them.
- */
-export const NPM_INSTALL_ARGS = ['install', '--no-audit', '--no-fund'];
+/** Exactly the lockfile: `npm ci` refuses a lockfile that is incomplete or out of date with package.json. */
+export const NPM_CI_ARGS = ['ci', '--no-audit', '--no-fund'];
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -21,9 +17,6 @@ export function ensureNodeModules(log = (m) => console.error(m)) {
     patchDependencies(log);
     return;
   }
-  log('Installing node modules (npm ci)…');
-  execFileSync('npm', ['ci', '--no-audit', '--no-fund'], {
-    cwd: projectRoot,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  log('Installing node modules (npm ci, exactly package-lock.json)…');
+  execFileSync('npm', NPM_CI_ARGS, { cwd: projectRoot, stdio: ['ignore', 'inherit', 'inherit'] });
 }

@@ -3,7 +3,7 @@
  * Finds or installs the pinned Temporal CLI and prints its path.
  * Order: TEMPORAL_CLI=/path → .tools/bin/temporal → `temporal` on PATH (compatible version) →
  * a copy built earlier on this machine (~/.cache) → `go install …@v1.5.1`.
- * No dependencies beyond Node itself: it runs before `npm install` may have happened.
+ * No dependencies beyond Node itself: it runs before `npm ci` may have happened.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';

@@ -9,7 +9,12 @@ import { migrateShards } from '../db/migrate.js';
 import { seedDemoCatalog } from '../db/seed-demo-catalog.js';
 import { createShardSet } from '../db/shard-set.js';
 import type { ManagedProcess } from './lib/managed-process.js';
-import { PLATFORM_ENTRY_POINTS, platformProcess, waitForHealthy } from './lib/platform-processes.js';
+import {
+  PLATFORM_ENTRY_POINTS,
+  platformProcess,
+  waitForHealthy,
+  waitForPollers,
+} from './lib/platform-processes.js';
 import { parseProvider } from './lib/postgres-binaries.js';
 import { checkoutId, PROJECT_ROOT } from './lib/project-paths.js';
 import { ShardCluster } from './lib/shard-cluster.js';
@@ -115,6 +120,12 @@ try {
   }
   const apiUrl = `http://localhost:${apiPort}`;
   await waitForHealthy(apiUrl);
+  const { namespace, orderTaskQueue, warehouseTaskQueue } = config.temporal;
+  await waitForPollers(temporalAddress, namespace, [
+    { taskQueue: orderTaskQueue, kinds: ['workflow', 'activity'] },
+    { taskQueue: warehouseTaskQueue, kinds: ['activity'] },
+  ]);
+  say('every worker is polling its task queue');
 
   console.log(`
   API            ${apiUrl}

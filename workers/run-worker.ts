@@ -33,15 +33,17 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
       maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTasks,
       shutdownGraceTime: `${config.worker.shutdownGraceSeconds} seconds`,
     });
+    const running = worker.run();
     console.log(
       JSON.stringify({
         level: 'info',
         service: spec.name,
-        message: 'worker started',
+        message: 'worker polling',
         taskQueue: spec.taskQueue(config),
+        state: worker.getState(),
       }),
     );
-    await worker.run();
+    await running;
     console.log(JSON.stringify({ level: 'info', service: spec.name, message: 'worker stopped' }));
   } finally {
     await connection.close();

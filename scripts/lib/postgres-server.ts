@@ -8,6 +8,7 @@ import path from 'node:path';
 import postgres from 'postgres';
 import { canRunAs, chownRecursive, type OsUser } from './os-user.js';
 import type { PgBinaries } from './postgres-binaries.js';
+import { isAlive } from './process-tree.js';
 
 export const SHARD_DATABASE = 'orders';
 const SUPERUSER = 'postgres';
@@ -188,15 +189,6 @@ export function reachableDataDir(preferred: string, runAs: OsUser | undefined, f
   fs.chmodSync(fallbackRoot, 0o755);
   fs.symlinkSync(target, preferred);
   return target;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function tail(file: string, lines = 20): string {

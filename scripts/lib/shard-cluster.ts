@@ -70,3 +70,22 @@ export async function freePort(): Promise<number> {
     });
   });
 }
+
+/** The first of `count` consecutive free loopback ports (a shard cluster's base port). */
+export async function freePortRun(count: number): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = await freePort();
+    const rest = await Promise.all(Array.from({ length: count - 1 }, (_, i) => portIsFree(base + i + 1)));
+    if (rest.every(Boolean)) return base;
+  }
+  throw new Error(`could not find ${count} consecutive free ports`);
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.unref();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
