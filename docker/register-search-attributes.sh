@@ -12,7 +12,7 @@ cli() {
   temporal --address "$TEMPORAL_ADDRESS" "$@"
 }
 
-# The server reports healthy once the namespace exists, but wait anyway so the job can run alone.
+# The `temporal-namespace` job registers the namespace first; wait anyway so the job can run alone.
 tries=0
 until cli operator namespace describe --namespace "$NAMESPACE" >/dev/null 2>&1; do
   tries=$((tries + 1))

@@ -63,11 +63,11 @@ const MIGRATE_SERVICE = 'migrate';
 const TEMPORAL_SERVICE = 'temporal';
 const TEMPORAL_UI_SERVICE = 'temporal-ui';
 const SEARCH_ATTRIBUTES_SERVICE = 'search-attributes';
-/** Port of the Temporal frontend inside the auto-setup container. */
+/** Port of the Temporal frontend inside the server container. */
 const TEMPORAL_FRONTEND_PORT = 7233;
 /** Port PostgreSQL listens on inside the official image. */
 const POSTGRES_CONTAINER_PORT = 5432;
-/** Working directory of the auto-setup image: a relative DYNAMIC_CONFIG_FILE_PATH starts there. */
+/** Working directory of the server image: a relative DYNAMIC_CONFIG_FILE_PATH starts there. */
 const TEMPORAL_WORKDIR = '/etc/temporal';
 const REQUIRED_DYNAMIC_CONFIG = [
   'frontend.enableUpdateWorkflowExecution',
