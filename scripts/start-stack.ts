@@ -4,10 +4,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../config/env.js';
 import { migrateShards } from '../db/migrate.js';
 import { seedDemoCatalog } from '../db/seed-demo-catalog.js';
 import { createShardSet } from '../db/shard-set.js';
+import { buildWorkflowBundle } from './build-workflow-bundle.js';
 import type { ManagedProcess } from './lib/managed-process.js';
 import {
   PLATFORM_ENTRY_POINTS,
@@ -18,9 +20,16 @@ import {
 import { parseProvider } from './lib/postgres-binaries.js';
 import { checkoutId, PROJECT_ROOT } from './lib/project-paths.js';
 import { ShardCluster } from './lib/shard-cluster.js';
+import { replayStoredHistories, staleHistoriesAdvice } from './lib/stored-histories.js';
 import { temporalDevServer, waitForTemporal } from './lib/temporal-dev-server.js';
 
 const env = process.env;
+// The replay check's worker logs its start and stop at INFO, and a failed replay as a core WARN with
+// a stack trace; the check reports what matters itself.
+Runtime.install({
+  logger: new DefaultLogger('ERROR'),
+  telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }), forward: {} } },
+});
 const say = (message: string) => console.log(`[start] ${message}`);
 
 function intFrom(name: string, fallback: number): number {
@@ -66,10 +75,11 @@ const died = (name: string) => (code: number | null, signal: NodeJS.Signals | nu
 
 try {
   fs.mkdirSync(dataDir, { recursive: true });
+  const temporalDbFile = path.join(dataDir, 'temporal.db');
 
   const temporal = temporalDevServer({
     cli,
-    dbFile: path.join(dataDir, 'temporal.db'),
+    dbFile: temporalDbFile,
     ip: temporalHost || '127.0.0.1',
     port: Number(temporalPort),
     uiPort,
@@ -92,7 +102,7 @@ try {
     });
     shardUrls = shards.urls.join(',');
   }
-  const childEnv = {
+  const childEnv: NodeJS.ProcessEnv = {
     ...env,
     SHARD_URLS: shardUrls,
     TEMPORAL_ADDRESS: temporalAddress,
@@ -112,6 +122,27 @@ try {
 
   await waitForTemporal(temporalAddress);
   say(`Temporal ready on ${temporalAddress}`);
+
+  // One bundle for the replay check and the order worker, so the worker does not bundle again.
+  const bundlePath =
+    config.worker.workflowBundlePath ?? (await buildWorkflowBundle(path.join(dataDir, 'workflow-bundle.js')));
+  childEnv['WORKFLOW_BUNDLE_PATH'] = bundlePath;
+  const stored = await replayStoredHistories({
+    address: temporalAddress,
+    namespace: config.temporal.namespace,
+    bundlePath,
+  });
+  if (stored.stale.length > 0) {
+    console.error(
+      `[start] ${staleHistoriesAdvice(stored, {
+        temporalAddress,
+        dbFile: path.relative(PROJECT_ROOT, temporalDbFile),
+        dataDir: path.relative(PROJECT_ROOT, dataDir),
+      })}`,
+    );
+    await shutdown(1);
+  }
+  say(`workflow code bundled; ${stored.checked} running workflow(s) replay against it`);
 
   for (const name of Object.keys(PLATFORM_ENTRY_POINTS) as (keyof typeof PLATFORM_ENTRY_POINTS)[]) {
     const proc = platformProcess(name, childEnv, { onUnexpectedExit: died(name) });
