@@ -21,6 +21,7 @@ import { parseProvider } from './lib/postgres-binaries.js';
 import { checkoutId, PROJECT_ROOT } from './lib/project-paths.js';
 import { ShardCluster } from './lib/shard-cluster.js';
 import { replayStoredHistories, staleHistoriesAdvice } from './lib/stored-histories.js';
+import { exitDescription, Supervisor } from './lib/supervisor.js';
 import { temporalDevServer, waitForTemporal } from './lib/temporal-dev-server.js';
 
 const env = process.env;
@@ -67,11 +68,10 @@ async function shutdown(code: number): Promise<never> {
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void shutdown(0));
 
-const died = (name: string) => (code: number | null, signal: NodeJS.Signals | null) => {
-  if (shuttingDown) return;
-  console.error(`[start] ${name} exited unexpectedly (${signal ?? `code ${code}`}); stopping the stack`);
-  void shutdown(1);
-};
+const supervisor = new Supervisor({ log: say, stopping: () => shuttingDown });
+/** The unexpected-exit hook of a managed process: the supervisor brings it back. */
+const restartOnExit = (proc: () => ManagedProcess) => (code: number | null, signal: NodeJS.Signals | null) =>
+  supervisor.exited(proc(), exitDescription(code, signal));
 
 try {
   fs.mkdirSync(dataDir, { recursive: true });
@@ -83,7 +83,7 @@ try {
     ip: temporalHost || '127.0.0.1',
     port: Number(temporalPort),
     uiPort,
-    onUnexpectedExit: died('temporal'),
+    onUnexpectedExit: restartOnExit(() => temporal),
   });
   temporal.start();
   running.push(temporal);
@@ -99,6 +99,7 @@ try {
       basePort: intFrom('SHARD_BASE_PORT', 55432),
       durable: true,
       onProgress: say,
+      onUnexpectedExit: (server, code, signal) => supervisor.exited(server, exitDescription(code, signal)),
     });
     shardUrls = shards.urls.join(',');
   }
@@ -145,7 +146,9 @@ try {
   say(`workflow code bundled; ${stored.checked} running workflow(s) replay against it`);
 
   for (const name of Object.keys(PLATFORM_ENTRY_POINTS) as (keyof typeof PLATFORM_ENTRY_POINTS)[]) {
-    const proc = platformProcess(name, childEnv, { onUnexpectedExit: died(name) });
+    const proc: ManagedProcess = platformProcess(name, childEnv, {
+      onUnexpectedExit: restartOnExit(() => proc),
+    });
     proc.start();
     running.push(proc);
   }

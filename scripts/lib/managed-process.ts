@@ -23,6 +23,10 @@ export class ManagedProcess {
 
   constructor(readonly options: ManagedProcessOptions) {}
 
+  get name(): string {
+    return this.options.name;
+  }
+
   get pid(): number | undefined {
     return this.child && this.child.exitCode === null && this.child.signalCode === null
       ? this.child.pid

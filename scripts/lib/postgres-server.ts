@@ -25,11 +25,14 @@ export interface PostgresServerOptions {
    */
   durable: boolean;
   startTimeoutMs?: number;
+  /** Called when the postmaster exits without being stopped or crashed on purpose. */
+  onUnexpectedExit?: (code: number | null, signal: NodeJS.Signals | null) => void;
 }
 
 export class PostgresServer {
   private child: ChildProcess | undefined;
   private exited: Promise<void> = Promise.resolve();
+  private stopping = false;
 
   constructor(readonly options: PostgresServerOptions) {}
 
@@ -83,7 +86,13 @@ export class PostgresServer {
     });
     fs.closeSync(log);
     this.child = child;
-    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    this.stopping = false;
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code, signal) => {
+        if (!this.stopping) this.options.onUnexpectedExit?.(code, signal);
+        resolve();
+      }),
+    );
     await this.waitUntilReady();
     await this.ensureDatabase();
   }
@@ -92,6 +101,7 @@ export class PostgresServer {
   async stop(timeoutMs = 15_000): Promise<void> {
     const child = this.child;
     if (!child || !this.isRunning()) return;
+    this.stopping = true;
     child.kill('SIGINT');
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     await this.exited;
@@ -102,6 +112,7 @@ export class PostgresServer {
   async crash(): Promise<void> {
     const child = this.child;
     if (!child || !this.isRunning()) return;
+    this.stopping = true;
     child.kill('SIGKILL');
     await this.exited;
   }

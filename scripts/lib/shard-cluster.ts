@@ -16,6 +16,8 @@ export interface ShardClusterOptions {
   basePort?: number;
   durable: boolean;
   onProgress?: (message: string) => void;
+  /** Called when a shard's postmaster exits without being stopped (a supervisor restarts it). */
+  onUnexpectedExit?: (server: PostgresServer, code: number | null, signal: NodeJS.Signals | null) => void;
 }
 
 export class ShardCluster {
@@ -34,7 +36,16 @@ export class ShardCluster {
       const name = `shard-${i}`;
       const port = options.basePort !== undefined ? options.basePort + i : await freePort();
       const dataDir = reachableDataDir(path.join(options.baseDir, name), runAs, options.fallbackDir);
-      servers.push(new PostgresServer({ name, dataDir, port, binaries, runAs, durable: options.durable }));
+      const server: PostgresServer = new PostgresServer({
+        name,
+        dataDir,
+        port,
+        binaries,
+        runAs,
+        durable: options.durable,
+        onUnexpectedExit: (code, signal) => options.onUnexpectedExit?.(server, code, signal),
+      });
+      servers.push(server);
     }
     const cluster = new ShardCluster(servers);
     try {
