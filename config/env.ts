@@ -150,6 +150,24 @@ export const LOCAL_ENV_VARS = [
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
+export type LocalEnvVarName = (typeof LOCAL_ENV_VARS)[number]['name'];
+
+/** A launcher variable, or its declared default (undefined when it has none). */
+export function readLocalVar(name: LocalEnvVarName, env: Env = process.env): string | undefined {
+  const raw = env[name];
+  if (raw !== undefined && raw !== '') return raw;
+  return LOCAL_ENV_VARS.find((v) => v.name === name)?.default;
+}
+
+/** A launcher variable that must be a positive integer. */
+export function localPositiveInt(name: LocalEnvVarName | 'API_PORT', env: Env = process.env): number {
+  const raw = name === 'API_PORT' ? readVar(name, env) : readLocalVar(name, env);
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new ConfigError(`${name} must be a positive integer, got "${raw}"`);
+  return n;
+}
+
 export function readVar(name: EnvVarName, env: Env = process.env): string {
   const spec = ENV_VARS.find((v) => v.name === name)!;
   const raw = env[name];

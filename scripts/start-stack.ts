@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/worker';
-import { loadConfig } from '../config/env.js';
+import { loadConfig, localPositiveInt, readLocalVar, readVar } from '../config/env.js';
 import { migrateShards } from '../db/migrate.js';
 import { seedDemoCatalog } from '../db/seed-demo-catalog.js';
 import { createShardSet } from '../db/shard-set.js';
@@ -33,21 +33,13 @@ Runtime.install({
 });
 const say = (message: string) => console.log(`[start] ${message}`);
 
-function intFrom(name: string, fallback: number): number {
-  const raw = env[name];
-  const value = raw === undefined || raw === '' ? fallback : Number(raw);
-  if (!Number.isInteger(value) || value <= 0)
-    throw new Error(`${name} must be a positive integer, got "${raw}"`);
-  return value;
-}
-
-const dataDir = path.resolve(PROJECT_ROOT, env['DATA_DIR'] || '.data');
-const temporalAddress = env['TEMPORAL_ADDRESS'] || '127.0.0.1:7233';
+const dataDir = path.resolve(PROJECT_ROOT, readLocalVar('DATA_DIR', env)!);
+const temporalAddress = readVar('TEMPORAL_ADDRESS', env);
 const [temporalHost, temporalPort] = temporalAddress.split(':');
-const uiPort = intFrom('TEMPORAL_UI_PORT', 8233);
-const apiPort = intFrom('API_PORT', 3000);
-const shardCount = intFrom('SHARDS', 2);
-const seedItems = intFrom('SEED_ITEMS', 1200);
+const uiPort = localPositiveInt('TEMPORAL_UI_PORT', env);
+const apiPort = localPositiveInt('API_PORT', env);
+const shardCount = localPositiveInt('SHARDS', env);
+const seedItems = localPositiveInt('SEED_ITEMS', env);
 const cli = env['TEMPORAL_CLI'];
 if (!cli) throw new Error('TEMPORAL_CLI is not set; run through `npm start`');
 
@@ -95,8 +87,8 @@ try {
       count: shardCount,
       baseDir: path.join(dataDir, 'shards'),
       fallbackDir: path.join('/var/tmp', `order-platform-${checkoutId()}`, 'shards'),
-      provider: parseProvider(env['PG_PROVIDER']),
-      basePort: intFrom('SHARD_BASE_PORT', 55432),
+      provider: parseProvider(readLocalVar('PG_PROVIDER', env)),
+      basePort: localPositiveInt('SHARD_BASE_PORT', env),
       durable: true,
       onProgress: say,
       onUnexpectedExit: (server, code, signal) => supervisor.exited(server, exitDescription(code, signal)),

@@ -1,6 +1,19 @@
 /** The Temporal dev server as a managed process: `npm start` persists it to a file; chaos restarts it. */
 import { Connection } from '@temporalio/client';
+import { SearchAttributeType } from '@temporalio/common';
+import { ORDER_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js';
 import { ManagedProcess } from './managed-process.js';
+
+/** How `temporal server start-dev --search-attribute` spells each type. */
+const SEARCH_ATTRIBUTE_CLI_TYPE: Record<SearchAttributeType, string> = {
+  [SearchAttributeType.TEXT]: 'Text',
+  [SearchAttributeType.KEYWORD]: 'Keyword',
+  [SearchAttributeType.INT]: 'Int',
+  [SearchAttributeType.DOUBLE]: 'Double',
+  [SearchAttributeType.BOOL]: 'Bool',
+  [SearchAttributeType.DATETIME]: 'Datetime',
+  [SearchAttributeType.KEYWORD_LIST]: 'KeywordList',
+};
 
 /** Flags every dev server we start needs (tests, `npm start`, chaos). */
 export const TEMPORAL_DEV_SERVER_ARGS = [
@@ -10,12 +23,11 @@ export const TEMPORAL_DEV_SERVER_ARGS = [
   'frontend.enableExecuteMultiOperation=true',
 ] as const;
 
-export const SEARCH_ATTRIBUTE_FLAGS = [
+/** `--search-attribute Name=Keyword` for every attribute the workflows upsert. */
+export const SEARCH_ATTRIBUTE_FLAGS = ORDER_SEARCH_ATTRIBUTES.flatMap((key) => [
   '--search-attribute',
-  'OrderStatus=Keyword',
-  '--search-attribute',
-  'CustomerId=Keyword',
-] as const;
+  `${key.name}=${SEARCH_ATTRIBUTE_CLI_TYPE[key.type]}`,
+]);
 
 export interface DevServerOptions {
   cli: string;
