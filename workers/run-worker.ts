@@ -7,6 +7,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { type AppConfig, loadConfig } from '../config/env.js';
 import { createRepositories, type Repositories } from '../db/repositories/index.js';
 import { createShardSet } from '../db/shard-set.js';
+import { activityFailureInterceptor } from './activity-failures.js';
 
 export interface WorkerSpec {
   name: string;
@@ -29,6 +30,7 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
         repos: createRepositories({ shardSet: shards, cursorSecret: config.cursorSecret }),
       }),
       ...spec.workflows?.(config),
+      interceptors: { activity: [activityFailureInterceptor] },
       maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
       maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTasks,
       shutdownGraceTime: `${config.worker.shutdownGraceSeconds} seconds`,
