@@ -244,3 +244,13 @@ export function describeDbFailure(failure: DbFailure): string {
     ...where,
   ].join(', ');
 }
+
+/**
+ * What to log about any error: a database failure as its redacted description, anything else with its
+ * stack. The driver's errors, and drizzle's around them, hold the statement and its parameters.
+ */
+export function loggableError(error: unknown): string {
+  const failure = classifyDbError(error);
+  if (failure) return describeDbFailure(failure);
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}

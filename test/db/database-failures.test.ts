@@ -9,7 +9,7 @@ import { inspect } from 'node:util';
 import { ApplicationFailure } from '@temporalio/common';
 import { toActivityFailure } from '../../activities/failures.js';
 import { createOrderActivities } from '../../activities/order-activities.js';
-import { classifyDbError, NotFoundError } from '../../db/errors.js';
+import { classifyDbError, loggableError, NotFoundError } from '../../db/errors.js';
 import { createOrderRepository } from '../../db/repositories/order-repository.js';
 import type { ShardSet } from '../../db/shard-set.js';
 import { FAILURE } from '../../domain/failure-types.js';
@@ -163,6 +163,10 @@ describe('database failures as activity failures (real shard)', function () {
       column: undefined,
       constraint: undefined,
     });
+    assert.equal(
+      loggableError(wrapped),
+      'database call failed (permanent), code 22P05 data_exception, table orders',
+    );
     assert.equal(classifyDbError(new NotFoundError('order', 'o-1')), undefined, 'business errors are not');
     assert.equal(classifyDbError(new RangeError('bad input')), undefined);
     assert.equal(classifyDbError(undefined), undefined);
