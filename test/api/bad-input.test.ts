@@ -805,6 +805,34 @@ describe('api: bad input is refused with a 4xx problem, never a 5xx', function (
       status: 401,
       type: '/problems/unauthorized',
     },
+    {
+      name: 'token without exp',
+      method: 'GET',
+      path: '/cart',
+      as: () => sign({ sub: 'c-1', iat: Math.floor(Date.now() / 1000) }, TEST_JWT_SECRET, 'HS256'),
+      status: 401,
+      type: '/problems/unauthorized',
+    },
+    {
+      name: 'token living longer than 24 hours',
+      method: 'GET',
+      path: '/cart',
+      as: () => {
+        const now = Math.floor(Date.now() / 1000);
+        return sign({ sub: 'c-1', iat: now - 60, exp: now + 24 * 3600 }, TEST_JWT_SECRET, 'HS256');
+      },
+      status: 401,
+      type: '/problems/unauthorized',
+    },
+    {
+      name: 'token without iat expiring in more than 24 hours',
+      method: 'GET',
+      path: '/cart',
+      as: () =>
+        sign({ sub: 'c-1', exp: Math.floor(Date.now() / 1000) + 25 * 3600 }, TEST_JWT_SECRET, 'HS256'),
+      status: 401,
+      type: '/problems/unauthorized',
+    },
     { name: 'no such route', method: 'GET', path: '/nowhere', status: 404, type: NOT_FOUND },
     { name: 'no such method', method: 'DELETE', path: '/cart', status: 404, type: NOT_FOUND },
   ];
