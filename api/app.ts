@@ -26,6 +26,8 @@ import type { StockEvents } from './stock-events.js';
 
 export interface ApiDeps {
   jwtSecret: string;
+  /** Longest bearer token lifetime accepted (JWT_MAX_LIFETIME_SECONDS). */
+  jwtMaxLifetimeSeconds: number;
   logger: Logger;
   probes: readonly DependencyProbe[];
   temporal: Client;
@@ -75,7 +77,7 @@ export function createApp(deps: ApiDeps) {
       onError: (c) => problemResponse(c, problems.bodyTooLarge(MAX_BODY_BYTES)),
     }),
   );
-  const auth = requireAuth(deps.jwtSecret);
+  const auth = requireAuth({ secret: deps.jwtSecret, maxLifetimeSeconds: deps.jwtMaxLifetimeSeconds });
   for (const path of ['/cart', '/checkout', '/checkout/*', '/orders', '/orders/*']) app.use(path, auth);
   app.use('/admin/*', auth, requireOperator());
 

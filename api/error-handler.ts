@@ -3,7 +3,7 @@ import { isGrpcServiceError, ServiceError } from '@temporalio/client';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { InvalidCursorError } from '../db/cursor.js';
-import { isTransientDbError } from '../db/errors.js';
+import { isTransientDbError, loggableError } from '../db/errors.js';
 import { type Problem, ProblemError, problemResponse, problems } from './problem.js';
 
 /** gRPC codes meaning "Temporal could not be reached or did not answer in time". */
@@ -46,7 +46,7 @@ export function handleError(error: unknown, c: Context): Response {
   log?.error('unhandled error', {
     method: c.req.method,
     path: c.req.path,
-    error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    error: loggableError(error),
   });
   return problemResponse(c, problems.internal());
 }

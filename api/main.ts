@@ -2,7 +2,7 @@
 import { serve } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
 import { createSimulatedGateway, InvalidCardError } from '../activities/payment/simulator.js';
-import { loadConfig } from '../config/env.js';
+import { devSecretsInUse, loadConfig } from '../config/env.js';
 import { createRepositories } from '../db/repositories/index.js';
 import { createShardSet } from '../db/shard-set.js';
 import { createApp } from './app.js';
@@ -12,6 +12,12 @@ import { createStockEvents } from './stock-events.js';
 
 const config = loadConfig();
 const logger = createLogger('api', config.logLevel);
+const devSecrets = devSecretsInUse('api');
+if (devSecrets.length > 0) {
+  logger.warn('using development secrets: anyone can sign tokens with them; never expose this API', {
+    secrets: devSecrets,
+  });
+}
 const shards = createShardSet(config.db);
 const repos = createRepositories({ shardSet: shards, cursorSecret: config.cursorSecret });
 const connection = await Connection.connect({ address: config.temporal.address });
@@ -27,6 +33,7 @@ const gateway = createSimulatedGateway({
 
 const app = createApp({
   jwtSecret: config.jwtSecret,
+  jwtMaxLifetimeSeconds: config.jwtMaxLifetimeSeconds,
   logger,
   temporal,
   repositories: repos,
@@ -61,8 +68,8 @@ const app = createApp({
   },
 });
 
-const server = serve({ fetch: app.fetch, port: config.apiPort, hostname: '0.0.0.0' }, (info) => {
-  logger.info('api listening', { port: info.port });
+const server = serve({ fetch: app.fetch, port: config.apiPort, hostname: config.apiHost }, (info) => {
+  logger.info('api listening', { host: config.apiHost, port: info.port });
 });
 
 async function close(signal: string): Promise<void> {

@@ -2,6 +2,7 @@
  * Live stock: one LISTEN connection per shard on channel `stock_changed` (a trigger on `stock` notifies
  * every committed change of `available`), fanned out to the subscribers of each item.
  */
+import { loggableError } from '../db/errors.js';
 import type { Shard, ShardSet } from '../db/shard-set.js';
 import type { Logger } from './logger.js';
 
@@ -69,7 +70,7 @@ export function createStockEvents({
         select item_id as "itemId", available, version from stock where item_id = any(${itemIds}::text[])`;
       for (const row of rows) dispatch(row);
     } catch (error) {
-      logger.warn('stock events: resync failed', { shard: shard.id, error: String(error) });
+      logger.warn('stock events: resync failed', { shard: shard.id, error: loggableError(error) });
     }
   }
 

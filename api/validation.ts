@@ -7,6 +7,7 @@ import type { Context } from 'hono';
 import type { z } from 'zod';
 import { type FieldError, ProblemError, problems } from './problem.js';
 import type { ApiEnv } from './router.js';
+import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from './schemas/text.js';
 
 const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
 
@@ -21,13 +22,25 @@ function describe(fields: FieldError[]): string {
   return `Invalid ${fields.map((f) => `${f.field} (${f.message})`).join('; ')}`;
 }
 
+/** Path parameters holding text no id could be made of (NUL, controls, lone surrogates). */
+function unstorablePathFields(data: unknown): FieldError[] {
+  if (typeof data !== 'object' || data === null) return [];
+  return Object.entries(data)
+    .filter(([, value]) => typeof value === 'string' && !isStorableText(value))
+    .map(([name]) => ({ field: `path.${name}`, message: UNSTORABLE_TEXT_MESSAGE }));
+}
+
 /**
  * The hook every route's validators call. A path parameter that cannot be an id names nothing: 404,
- * like an id that does not exist. Everything else is a 400 naming the fields.
+ * like an id that does not exist — unless it is not even text (400, as for any other input). Everything
+ * else is a 400 naming the fields.
  */
 export const problemHook: Hook<unknown, ApiEnv, string, undefined> = (result) => {
   if (result.success) return;
   if (result.target === 'param') {
+    // The validator hands the hook the raw input too; its type leaves it out.
+    const fields = unstorablePathFields((result as { data?: unknown }).data);
+    if (fields.length > 0) throw new ProblemError(problems.validation(describe(fields), fields));
     throw new ProblemError(problems.notFound('No such resource: the id in the path is not a valid id'));
   }
   const prefix = result.target === 'json' ? undefined : result.target;

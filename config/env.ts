@@ -55,6 +55,13 @@ export const ENV_VARS = [
   },
   { name: 'API_PORT', default: '3000', description: 'HTTP port of the API', usedBy: ['api'] },
   {
+    name: 'API_HOST',
+    default: '127.0.0.1',
+    description:
+      'Address the API listens on: loopback by default; `0.0.0.0` (all interfaces) in a container or behind a proxy',
+    usedBy: ['api'],
+  },
+  {
     name: 'PUBLIC_BASE_URL',
     default: undefined,
     description:
@@ -64,8 +71,22 @@ export const ENV_VARS = [
   {
     name: 'JWT_SECRET',
     default: 'dev-secret-change-me',
-    description: 'HS256 secret for bearer tokens (set a real one in production)',
+    description: 'HS256 secret for bearer tokens. The default is public: refused unless ALLOW_DEV_SECRETS=1',
     usedBy: ['api'],
+  },
+  {
+    name: 'JWT_MAX_LIFETIME_SECONDS',
+    default: '86400',
+    description:
+      'Longest bearer token the API accepts (`exp` − `iat`); a token without `exp`, or living longer, is 401',
+    usedBy: ['api'],
+  },
+  {
+    name: 'ALLOW_DEV_SECRETS',
+    default: '0',
+    description:
+      '`1` lets a process run with the public default JWT_SECRET / PAYMENT_TOKEN_SECRET (it warns at start-up); `npm start` and the tests set it',
+    usedBy: ['api', 'order-worker'],
   },
   {
     name: 'WORKER_MAX_CONCURRENT_ACTIVITIES',
@@ -109,7 +130,7 @@ export const ENV_VARS = [
     name: 'PAYMENT_TOKEN_SECRET',
     default: 'dev-payment-secret-change-me',
     description:
-      "Signs the payment simulator's card tokens (the API issues them, the order worker redeems them)",
+      "Signs the payment simulator's card tokens (the API issues them, the order worker redeems them). The default is public: refused unless ALLOW_DEV_SECRETS=1",
     usedBy: ['api', 'order-worker'],
   },
   {
@@ -253,8 +274,10 @@ export interface AppConfig {
   reservationTtlSeconds: number;
   payment: PaymentSimulatorConfig;
   apiPort: number;
+  apiHost: string;
   publicBaseUrl: string;
   jwtSecret: string;
+  jwtMaxLifetimeSeconds: number;
   /** Signs pagination cursors; derived from JWT_SECRET so every API replica agrees without another secret. */
   cursorSecret: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -293,11 +316,43 @@ export function loadConfig(env: Env = process.env): AppConfig {
       failureRate: fraction('PAYMENT_FAILURE_RATE', env),
     },
     apiPort,
+    apiHost: readVar('API_HOST', env),
     publicBaseUrl: readOptional('PUBLIC_BASE_URL', env) ?? `http://localhost:${apiPort}`,
     jwtSecret: readVar('JWT_SECRET', env),
+    jwtMaxLifetimeSeconds: positiveInt('JWT_MAX_LIFETIME_SECONDS', env),
     cursorSecret: createHmac('sha256', readVar('JWT_SECRET', env))
       .update('pagination-cursor')
       .digest('base64url'),
     logLevel: logLevel as AppConfig['logLevel'],
   };
+}
+
+/** Secrets whose defaults are published in this repository: anyone can sign with them. */
+const DEV_SECRETS = ['JWT_SECRET', 'PAYMENT_TOKEN_SECRET'] as const satisfies readonly EnvVarName[];
+
+function specOf(name: EnvVarName): EnvVarSpec {
+  return ENV_VARS.find((v) => v.name === name)!;
+}
+
+function flag(name: EnvVarName, env: Env): boolean {
+  const raw = readVar(name, env);
+  if (raw !== '0' && raw !== '1') throw new ConfigError(`${name} must be 0 or 1, got "${raw}"`);
+  return raw === '1';
+}
+
+/**
+ * The development secrets `role` would run with. Refused (ConfigError) unless ALLOW_DEV_SECRETS=1;
+ * with it, their names, for the process to warn about.
+ */
+export function devSecretsInUse(role: ProcessRole, env: Env = process.env): string[] {
+  const allowed = specOf('ALLOW_DEV_SECRETS').usedBy.includes(role) && flag('ALLOW_DEV_SECRETS', env);
+  const inUse: string[] = DEV_SECRETS.filter(
+    (name) => specOf(name).usedBy.includes(role) && readVar(name, env) === specOf(name).default,
+  );
+  if (inUse.length > 0 && !allowed) {
+    throw new ConfigError(
+      `${inUse.join(' and ')} left at the public development default; set a real secret, or ALLOW_DEV_SECRETS=1 for local development`,
+    );
+  }
+  return inUse;
 }

@@ -9,4 +9,8 @@ export const FAILURE = {
   idempotencyConflict: 'IdempotencyKeyConflict',
   paymentDeclined: 'PaymentDeclined',
   paymentState: 'PaymentStateError',
+  /** The database refused a statement for good (SQLSTATE class 22, 23, 42, …): retrying cannot help. */
+  databaseRejected: 'DatabaseRejected',
+  /** A database failure that may heal (shard down, connection lost, serialization, lock timeout). */
+  databaseUnavailable: 'DatabaseUnavailable',
 } as const;

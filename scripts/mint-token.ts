@@ -1,6 +1,7 @@
 /**
  * Mints a development bearer token: `npm run -s token -- <customerId> [--operator] [--hours N]`.
- * Signed with JWT_SECRET (the same default as the API), HS256.
+ * Signed with JWT_SECRET (the same default as the API), HS256; it expires (`exp`) within the API's
+ * JWT_MAX_LIFETIME_SECONDS.
  */
 import { parseArgs } from 'node:util';
 import { sign } from 'hono/jwt';
@@ -33,6 +34,10 @@ if (!customerId || extra.length > 0) fail(USAGE);
 if (!/^[\x21-\x7e]{1,128}$/.test(customerId)) fail('the customer id must be 1–128 visible ASCII characters');
 const hours = Number(parsed.values.hours);
 if (!Number.isFinite(hours) || hours <= 0) fail('--hours must be a positive number');
+const maxSeconds = Number(readVar('JWT_MAX_LIFETIME_SECONDS'));
+if (Math.round(hours * 3600) > maxSeconds) {
+  fail(`--hours ${hours} is longer than the API accepts (JWT_MAX_LIFETIME_SECONDS=${maxSeconds})`);
+}
 
 const now = Math.floor(Date.now() / 1000);
 const token = await sign(

@@ -4,12 +4,13 @@
  * shutdownGraceTime to finish, then run() resolves and the pools are closed.
  */
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { type AppConfig, loadConfig } from '../config/env.js';
+import { type AppConfig, devSecretsInUse, loadConfig, type ProcessRole } from '../config/env.js';
 import { createRepositories, type Repositories } from '../db/repositories/index.js';
 import { createShardSet } from '../db/shard-set.js';
+import { activityFailureInterceptor } from './activity-failures.js';
 
 export interface WorkerSpec {
-  name: string;
+  name: ProcessRole;
   taskQueue(config: AppConfig): string;
   activities(deps: { config: AppConfig; repos: Repositories }): object;
   workflows?: (config: AppConfig) => Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'>;
@@ -17,6 +18,17 @@ export interface WorkerSpec {
 
 export async function runWorker(spec: WorkerSpec): Promise<void> {
   const config = loadConfig();
+  const devSecrets = devSecretsInUse(spec.name);
+  if (devSecrets.length > 0) {
+    console.log(
+      JSON.stringify({
+        level: 'warn',
+        service: spec.name,
+        message: 'using development secrets: anyone can sign with them; never run this in production',
+        secrets: devSecrets,
+      }),
+    );
+  }
   const shards = createShardSet(config.db);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   try {
@@ -29,6 +41,7 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
         repos: createRepositories({ shardSet: shards, cursorSecret: config.cursorSecret }),
       }),
       ...spec.workflows?.(config),
+      interceptors: { activity: [activityFailureInterceptor] },
       maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
       maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTasks,
       shutdownGraceTime: `${config.worker.shutdownGraceSeconds} seconds`,

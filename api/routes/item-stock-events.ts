@@ -4,6 +4,7 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
+import { loggableError } from '../../db/errors.js';
 import type { StockRepository } from '../../db/repositories/stock-repository.js';
 import type { ApiMetrics } from '../api-metrics.js';
 import { ProblemError, problems } from '../problem.js';
@@ -48,7 +49,7 @@ export function itemStockEventRoutes({ stock, stockEvents, metrics, heartbeatMs 
     try {
       unsubscribe = await stockEvents.subscribe(itemId, (level) => deliver(level));
     } catch (error) {
-      c.get('log').warn('stock events unavailable', { itemId, error: String(error) });
+      c.get('log').warn('stock events unavailable', { itemId, error: loggableError(error) });
       throw new ProblemError(problems.unavailable("The item's shard cannot be listened to right now"));
     }
     let current: StockLevel | undefined;

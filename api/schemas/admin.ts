@@ -2,13 +2,14 @@
 import { z } from '@hono/zod-openapi';
 import { ItemTypeSchema, MAX_PRICE_CENTS } from './catalog.js';
 import { ItemIdSchema, WarehouseIdSchema } from './common.js';
+import { text } from './text.js';
 
 const MAX_STOCK_UNITS = 1_000_000;
 
 export const NewItemRequestSchema = z
   .strictObject({
-    name: z.string().trim().min(1, 'must not be empty').max(200, 'at most 200 characters'),
-    description: z.string().max(2000, 'at most 2000 characters'),
+    name: text().trim().min(1, 'must not be empty').max(200, 'at most 200 characters'),
+    description: text({ multiline: true }).max(2000, 'at most 2000 characters'),
     price: z
       .number()
       .int('integer cents')
@@ -37,8 +38,7 @@ export const RestockRequestSchema = z
   .strictObject({
     itemId: ItemIdSchema,
     quantity: z.number().int('must be a whole number').min(1).max(MAX_STOCK_UNITS),
-    adjustmentId: z
-      .string()
+    adjustmentId: text()
       .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/, 'not an adjustment id')
       .optional()
       .openapi({ description: 'Idempotency key of this delivery (e.g. a goods-received note id)' }),
@@ -66,8 +66,7 @@ export const WarehouseSchema = z
   .openapi('Warehouse');
 
 export const SuborderParamsSchema = z.object({
-  suborderId: z
-    .string()
+  suborderId: text()
     .regex(/^ord_[0-9a-f]{32}\.[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/, 'not a suborder id')
     .openapi({ param: { name: 'suborderId', in: 'path' } }),
 });

@@ -1,11 +1,11 @@
 /** Catalog shapes: items, search pages and their query. */
 import { z } from '@hono/zod-openapi';
 import { ItemIdSchema, NextCursorSchema, pagingQuery, queryInteger } from './common.js';
+import { text } from './text.js';
 
 export const MAX_PRICE_CENTS = 1_000_000_000;
 
-export const ItemTypeSchema = z
-  .string()
+export const ItemTypeSchema = text()
   .regex(/^[a-z0-9][a-z0-9-]{0,49}$/, 'lowercase letters, digits and dashes, at most 50')
   .openapi({ example: 'electronics' });
 
@@ -26,8 +26,7 @@ export const ItemPageSchema = z
 
 export const SearchQuerySchema = z
   .strictObject({
-    query: z
-      .string()
+    query: text()
       .max(200, 'at most 200 characters')
       .optional()
       .openapi({ description: 'Web-search syntax: `"red shoes" -leather`; absent lists everything' }),

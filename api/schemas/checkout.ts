@@ -3,6 +3,7 @@ import { z } from '@hono/zod-openapi';
 import { ORDER_STATUSES } from '../../domain/order-status.js';
 import { CartLineSchema } from './cart.js';
 import { OrderIdSchema } from './common.js';
+import { text } from './text.js';
 
 export const MAX_CHECKOUT_LINES = 100;
 
@@ -29,8 +30,7 @@ export const CheckoutQuerySchema = z.strictObject({
 export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
 
 export const CheckoutHeadersSchema = z.object({
-  [IDEMPOTENCY_KEY_HEADER]: z
-    .string()
+  [IDEMPOTENCY_KEY_HEADER]: text()
     .regex(/^[\x21-\x7e]{1,255}$/, '1–255 visible ASCII characters')
     .optional()
     .openapi({
@@ -60,14 +60,12 @@ export const OrderOutcomeSchema = z
   });
 
 const CardSchema = z.strictObject({
-  cardNumber: z
-    .string()
+  cardNumber: text()
     .regex(/^[0-9 ]{12,23}$/, 'card number: 12–19 digits')
     .openapi({ example: '4242424242424242' }),
   expMonth: z.number().int().min(1).max(12).openapi({ example: 12 }),
   expYear: z.number().int().min(2000).max(2100).openapi({ example: 2030 }),
-  cvc: z
-    .string()
+  cvc: text()
     .regex(/^[0-9]{3,4}$/, 'cvc: 3 or 4 digits')
     .openapi({ example: '123' }),
 });
@@ -75,12 +73,11 @@ const CardSchema = z.strictObject({
 export type Card = z.infer<typeof CardSchema>;
 
 const AddressSchema = z.strictObject({
-  name: z.string().min(1).max(200),
-  line1: z.string().min(1).max(200),
-  city: z.string().min(1).max(100),
-  postalCode: z.string().min(1).max(20),
-  country: z
-    .string()
+  name: text().min(1).max(200),
+  line1: text().min(1).max(200),
+  city: text().min(1).max(100),
+  postalCode: text().min(1).max(20),
+  country: text()
     .regex(/^[A-Za-z]{2}$/, 'ISO 3166-1 alpha-2 country code')
     .openapi({ example: 'US' }),
 });

@@ -1,6 +1,7 @@
 /** Schemas shared by every route: problems, ids, paging and the query-string number parsers. */
 import { z } from '@hono/zod-openapi';
 import { PROBLEM_MEDIA_TYPE } from '../problem.js';
+import { text } from './text.js';
 
 export const ProblemSchema = z
   .looseObject({
@@ -52,18 +53,15 @@ export const jsonContent = <T extends z.ZodType>(schema: T, description: string)
 /** Ids are short printable tokens; anything else cannot name a resource. */
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
 
-export const ItemIdSchema = z
-  .string()
+export const ItemIdSchema = text()
   .regex(ID_PATTERN, 'not an item id')
   .openapi({ example: 'item-00001', description: 'Item id' });
 
-export const OrderIdSchema = z
-  .string()
+export const OrderIdSchema = text()
   .regex(/^ord_[0-9a-f]{32}$/, 'not an order id')
   .openapi({ example: 'ord_0123456789abcdef0123456789abcdef' });
 
-export const WarehouseIdSchema = z
-  .string()
+export const WarehouseIdSchema = text()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/, 'not a warehouse id')
   .openapi({ example: 'wh-east' });
 
@@ -78,8 +76,7 @@ export const QuantitySchema = z
 
 /** A whole number in a query string, parsed strictly (no signs, exponents, spaces or fractions). */
 export function queryInteger(min: number, max: number, description: string) {
-  return z
-    .string()
+  return text()
     .regex(/^[0-9]{1,10}$/, 'must be a whole number')
     .transform(Number)
     .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
@@ -90,8 +87,7 @@ export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 
 export const pagingQuery = {
-  cursor: z
-    .string()
+  cursor: text()
     .min(1)
     .max(2048)
     .optional()

@@ -16,6 +16,7 @@ function buildApp() {
   // Nothing is called while the document is built: the dependencies only need to exist.
   return createApp({
     jwtSecret: 'unused',
+    jwtMaxLifetimeSeconds: 3600,
     logger: createLogger('test', 'error'),
     probes: [],
     temporal: new Client(),

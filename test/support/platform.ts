@@ -41,6 +41,8 @@ export async function startPlatform(
     API_PORT: String(apiPort),
     PUBLIC_BASE_URL: `http://127.0.0.1:${apiPort}`,
     JWT_SECRET: TEST_JWT_SECRET,
+    // The payment token secret stays the public default: the processes must accept (and warn about) it.
+    ALLOW_DEV_SECRETS: '1',
     LOG_LEVEL: 'warn',
     ...overrides,
   };

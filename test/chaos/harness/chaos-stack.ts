@@ -105,6 +105,7 @@ export class ChaosStack {
       API_PORT: String(apiPort),
       PUBLIC_BASE_URL: this.baseUrl,
       JWT_SECRET: this.options.jwtSecret,
+      ALLOW_DEV_SECRETS: '1',
       RESERVATION_TTL_SECONDS: String(this.options.reservationTtlSeconds),
       PAYMENT_FAILURE_RATE: String(this.options.paymentFailureRate),
       DB_CONNECT_TIMEOUT_SECONDS: '2',

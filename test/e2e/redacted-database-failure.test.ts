@@ -1,0 +1,105 @@
+/**
+ * A status write the database refuses, on the real platform: an order handed a shipping address with a
+ * NUL (straight to the workflow, past the API's own check) makes the order worker's PAYING write fail
+ * on its shard. The failure recorded in the history is non-retryable and the worker's log line says
+ * what failed — and neither carries the address or the payment token the statement was sent with.
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import { FAILURE } from '../../domain/failure-types.js';
+import { orderWorkflowId, providePaymentUpdate } from '../../workflows/definitions.js';
+import { begin, newShopper } from '../api/support.js';
+import { openShards, type ShardAccess, stockedItem } from '../support/catalog-fixture.js';
+import { type RunningPlatform, startPlatform } from '../support/platform.js';
+import { newTemporalClient, testStack } from '../support/stack.js';
+
+const PAYMENT_TOKEN = `tok_${randomUUID()}`;
+const ADDRESS = {
+  name: 'Ada\u0000Lovelace',
+  line1: '12 St James Square',
+  city: 'London',
+  postalCode: 'SW1Y 4JH',
+  country: 'GB',
+};
+const PERSONAL = ['Lovelace', 'St James', 'SW1Y', PAYMENT_TOKEN];
+
+describe('a status write the database refuses, on the real platform', function () {
+  this.timeout(120_000);
+  let platform: RunningPlatform;
+  let db: ShardAccess;
+  let client: Client;
+
+  before(async () => {
+    db = await openShards(testStack().shardUrls);
+    client = await newTemporalClient();
+    platform = await startPlatform();
+  });
+  after(async () => {
+    await platform?.stop();
+    await db?.close();
+    await client?.connection.close();
+  });
+
+  it('is a non-retryable failure, logged and recorded without the address or the token', async () => {
+    const itemId = await stockedItem(db.repos, { 'wh-east': 2 });
+    const shopper = await newShopper();
+    const { orderId } = await begin(platform, shopper, [{ itemId, quantity: 1 }]);
+    const handle = client.workflow.getHandle(orderWorkflowId(orderId));
+    try {
+      await handle.executeUpdate(providePaymentUpdate, {
+        args: [{ paymentToken: PAYMENT_TOKEN, shippingAddress: ADDRESS }],
+      });
+
+      let failed: { failure: object; type?: string | null; nonRetryable?: boolean | null } | undefined;
+      for (let i = 0; i < 150 && !failed; i++) {
+        const events = (await handle.fetchHistory()).events ?? [];
+        const scheduled = new Map(
+          events
+            .filter((e) => e.activityTaskScheduledEventAttributes)
+            .map((e) => [String(e.eventId), e.activityTaskScheduledEventAttributes!.activityType?.name]),
+        );
+        const event = events.find(
+          (e) =>
+            e.activityTaskFailedEventAttributes &&
+            scheduled.get(String(e.activityTaskFailedEventAttributes.scheduledEventId)) === 'setOrderStatus',
+        );
+        const failure = event?.activityTaskFailedEventAttributes?.failure;
+        if (failure) {
+          failed = {
+            failure,
+            type: failure.applicationFailureInfo?.type,
+            nonRetryable: failure.applicationFailureInfo?.nonRetryable,
+          };
+        } else {
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+      }
+      assert.ok(failed, 'the PAYING write failed as an activity failure');
+      assert.equal(failed.type, FAILURE.databaseRejected);
+      assert.equal(failed.nonRetryable, true, 'failed for good, not retried');
+      const recorded = JSON.stringify(failed.failure);
+      assert.match(recorded, /code 22[0-9A-Z]{3}/);
+      for (const secret of PERSONAL) assert.ok(!recorded.includes(secret), `history failure has "${secret}"`);
+      assert.doesNotMatch(recorded, /Failed query|params:/);
+
+      // The SDK logs an entry over several lines: a timestamped message, then its fields.
+      const entries: string[] = [];
+      for (const line of platform.output.filter((l) => l.startsWith('[order-worker]'))) {
+        if (/^\[order-worker\] \d{4}-\d\d-\d\dT/.test(line) || entries.length === 0) entries.push(line);
+        else entries[entries.length - 1] += `\n${line}`;
+      }
+      const entry = entries.find(
+        (e) => /Activity failed/.test(e) && /activityType: 'setOrderStatus'/.test(e),
+      );
+      assert.ok(entry, `the worker logs the failure: ${entries.slice(-5).join('\n')}`);
+      assert.match(entry, /ApplicationFailure: database call failed \(permanent\), code 22[0-9A-Z]{3}/);
+      assert.match(entry, /type: 'DatabaseRejected'/);
+      const all = platform.output.join('\n');
+      for (const secret of PERSONAL) assert.ok(!all.includes(secret), `a log line has "${secret}"`);
+      assert.doesNotMatch(all, /Failed query|params:/);
+    } finally {
+      await handle.terminate('test done').catch(() => undefined);
+    }
+  });
+});
