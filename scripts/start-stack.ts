@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/worker';
-import { loadConfig, localPositiveInt, readLocalVar, readVar } from '../config/env.js';
+import { devSecretsInUse, loadConfig, localPositiveInt, readLocalVar, readVar } from '../config/env.js';
 import { migrateShards } from '../db/migrate.js';
 import { seedDemoCatalog } from '../db/seed-demo-catalog.js';
 import { createShardSet } from '../db/shard-set.js';
@@ -96,12 +96,22 @@ try {
     shardUrls = shards.urls.join(',');
   }
   const childEnv: NodeJS.ProcessEnv = {
+    // Local development runs on the public default secrets unless real ones are set (said below).
+    ALLOW_DEV_SECRETS: '1',
     ...env,
     SHARD_URLS: shardUrls,
     TEMPORAL_ADDRESS: temporalAddress,
     API_PORT: String(apiPort),
   };
   const config = loadConfig(childEnv);
+  const devSecrets = [
+    ...new Set([...devSecretsInUse('api', childEnv), ...devSecretsInUse('order-worker', childEnv)]),
+  ];
+  if (devSecrets.length > 0) {
+    say(
+      `using development secrets (${devSecrets.join(', ')} at their public defaults): for this machine only`,
+    );
+  }
 
   say('migrating shards');
   await migrateShards(config.db.shardUrls);
