@@ -33,7 +33,7 @@ import {
   shipSuborderUpdate,
   submitOrderUpdate,
 } from '../workflows/definitions.js';
-import type { orderWorkflow } from '../workflows/order-workflow.js';
+import type { orderWorkflowV2 } from '../workflows/order/order-workflow.js';
 // @ts-expect-error plain .mjs without type declarations
 import { ensureTemporalCli } from './install-temporal-cli.mjs';
 import { PROJECT_ROOT } from './lib/project-paths.js';
@@ -41,7 +41,7 @@ import { PROJECT_ROOT } from './lib/project-paths.js';
 export const HISTORIES_DIR = fileURLToPath(new URL('../test/histories/', import.meta.url));
 const ADDRESS = { name: 'Ada', line1: '1 Main St', city: 'Newark', postalCode: '07102', country: 'US' };
 
-type Handle = WorkflowHandle<typeof orderWorkflow>;
+type Handle = WorkflowHandle<typeof orderWorkflowV2>;
 
 interface Scenario {
   name: string;
@@ -197,7 +197,7 @@ async function main(): Promise<void> {
       const orderId = `ord_${randomUUID().replaceAll('-', '')}`;
       await warehouseWorker.runUntil(
         orderWorker.runUntil(async () => {
-          const handle = await env.client.workflow.start<typeof orderWorkflow>('orderWorkflow', {
+          const handle = await env.client.workflow.start<typeof orderWorkflowV2>('orderWorkflow', {
             workflowId: orderWorkflowId(orderId),
             taskQueue: queue,
             args: [

@@ -97,7 +97,7 @@ describe('replay: recorded histories against today’s workflow code', function 
   });
 
   it('fails when a step is reordered (commit the reservations before recording PENDING)', async () => {
-    const dir = mutantWorkflows('order-workflow.ts', (source) =>
+    const dir = mutantWorkflows('legacy/order-workflow.ts', (source) =>
       source.replace(
         /(\s*)await moveTo\('PENDING'\);(\s*)(await Promise\.all\(state\.lines\.map\(\(line\) => orderSteps\.commitLine\(\{ orderId, itemId: line\.itemId \}\)\)\);)/,
         "$1$3$2await moveTo('PENDING');",
