@@ -1,5 +1,8 @@
 /**
- * BEGIN: update-with-start of the order workflow, so one round trip answers the reservation. With an
+ * BEGIN: update-with-start of the order workflow, so one round trip answers the reservation. A line whose
+ * item already has fewer units available than asked is refused before any workflow starts (one read on
+ * the item's shard): the losers of a flash sale hear it at once. The workflow's reservation stays the
+ * authority, so this can only refuse early, never oversell. With an
  * Idempotency-Key the order id comes from the key, the workflow id cannot be reused once closed, and the
  * begin Update has a fixed id, whose first outcome Temporal keeps: a repeat is answered from it.
  */
@@ -11,8 +14,8 @@ import {
 } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { beginCheckoutUpdate, ORDER_WORKFLOW_TYPE, orderWorkflowId } from '../workflows/definitions.js';
-import type { orderWorkflow } from '../workflows/order-workflow.js';
-import type { BeginCheckoutResult, OrderLineRequest } from '../workflows/types.js';
+import type { orderWorkflowV2 } from '../workflows/order/order-workflow.js';
+import type { BeginCheckoutResult, OrderLineRequest, ShortLine } from '../workflows/types.js';
 import { beginFingerprint, orderIdForKey } from './idempotency.js';
 import { ProblemError, problems } from './problem.js';
 
@@ -24,6 +27,8 @@ export interface BeginDeps {
   publicBaseUrl: string;
   /** The customer's cart lines, used when BEGIN has no `cart`. */
   cartOf(customerId: string): Promise<OrderLineRequest[]>;
+  /** Units of an item available right now; undefined for an unknown item (the workflow names those). */
+  availableUnits(itemId: string): Promise<number | undefined>;
 }
 
 export interface BeginRequest {
@@ -79,15 +84,28 @@ async function linesFor(deps: BeginDeps, request: BeginRequest): Promise<OrderLi
   return lines;
 }
 
-function startOrder(
+/** The lines that cannot be held now, read from the items' shards; empty when every line may fit. */
+async function shortNow(deps: BeginDeps, lines: OrderLineRequest[]): Promise<ShortLine[]> {
+  const available = await Promise.all(lines.map((line) => deps.availableUnits(line.itemId)));
+  return lines.flatMap((line, i) => {
+    const units = available[i];
+    return units !== undefined && units < line.quantity
+      ? [{ itemId: line.itemId, requested: line.quantity, available: units }]
+      : [];
+  });
+}
+
+async function startOrder(
   deps: BeginDeps,
   order: { orderId: string; customerId: string; lines: OrderLineRequest[]; fingerprint?: string },
 ): Promise<BeginCheckoutResult> {
+  const short = await shortNow(deps, order.lines);
+  if (short.length > 0) return { ok: false, reason: 'OUT_OF_STOCK', lines: short };
   const keyed = order.fingerprint !== undefined;
   return deps.temporal.workflow.executeUpdateWithStart(beginCheckoutUpdate, {
     args: [{ lines: order.lines }],
     ...(keyed ? { updateId: BEGIN_UPDATE_ID } : {}),
-    startWorkflowOperation: new WithStartWorkflowOperation<typeof orderWorkflow>(ORDER_WORKFLOW_TYPE, {
+    startWorkflowOperation: new WithStartWorkflowOperation<typeof orderWorkflowV2>(ORDER_WORKFLOW_TYPE, {
       workflowId: orderWorkflowId(order.orderId),
       taskQueue: deps.orderTaskQueue,
       workflowIdConflictPolicy: 'USE_EXISTING',

@@ -6,12 +6,13 @@ import { createRoute } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
 import { parseSuborderId } from '../../domain/suborder-id.js';
 import { deliverSuborderUpdate, orderWorkflowId, shipSuborderUpdate } from '../../workflows/definitions.js';
+import { REFUSAL } from '../../workflows/refusals.js';
 import { ProblemError, problems } from '../problem.js';
 import { newRouter } from '../router.js';
 import { SuborderParamsSchema } from '../schemas/admin.js';
 import { bearerSecurity, jsonContent, problemResponses } from '../schemas/common.js';
 import { SuborderSchema } from '../schemas/orders.js';
-import { isRefused, updateOrRefusal } from '../workflow-calls.js';
+import { isRefused, updateOrRefusal, WORKFLOW_CLOSED } from '../workflow-calls.js';
 
 const UNKNOWN_SUBORDER_RETRIES = 10;
 const UNKNOWN_SUBORDER_RETRY_MS = 300;
@@ -47,15 +48,15 @@ export function adminSuborderRoutes(temporal: Client) {
       const handle = temporal.workflow.getHandle(orderWorkflowId(orderId));
       const send = () => updateOrRefusal(() => handle.executeUpdate(update, { args: [{ suborderId }] }));
       let result = await send();
-      // The fulfillment child records suborders and notifies warehouses before it reports them to the order
-      // workflow, so an event can arrive before the order knows its suborder: give the report a moment.
+      // A worker that crashed between recording the split and the workflow task that reports it replays
+      // that task: the order learns its suborders a moment later. Give it that moment.
       for (let attempt = 0; attempt < UNKNOWN_SUBORDER_RETRIES; attempt++) {
-        if (!isRefused(result) || result.missing || !/no suborder/.test(result.reason)) break;
+        if (!isRefused(result) || result.type !== REFUSAL.unknownSuborder) break;
         await new Promise((resolve) => setTimeout(resolve, UNKNOWN_SUBORDER_RETRY_MS));
         result = await send();
       }
       if (isRefused(result)) {
-        if (result.missing || /no suborder/.test(result.reason)) {
+        if (result.type === WORKFLOW_CLOSED || result.type === REFUSAL.unknownSuborder) {
           throw new ProblemError(problems.notFound(`No suborder ${suborderId}`));
         }
         throw new ProblemError(

@@ -23,7 +23,7 @@ import {
 } from '../schemas/checkout.js';
 import { bearerSecurity, jsonContent, problemResponses } from '../schemas/common.js';
 import { parseJsonBody } from '../validation.js';
-import { isRefused, updateOrRefusal } from '../workflow-calls.js';
+import { isRefused, updateOrRefusal, WORKFLOW_CLOSED } from '../workflow-calls.js';
 
 export interface CheckoutDeps extends BeginDeps {
   temporal: Client;
@@ -145,7 +145,7 @@ export function checkoutRoutes(deps: CheckoutDeps, metrics: ApiMetrics) {
     );
     if (isRefused(outcome)) {
       // A finished workflow: answer SUBMIT from the order row, the durable truth.
-      if (op === 'SUBMIT' && outcome.reason === 'the order workflow has finished') {
+      if (op === 'SUBMIT' && outcome.type === WORKFLOW_CLOSED) {
         const final = { orderId, status: stored as OrderOutcome['status'] };
         metrics.orderOutcomes.inc({ op, outcome: final.status });
         return c.json(final, submitStatus(final));
