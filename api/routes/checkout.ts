@@ -146,7 +146,9 @@ export function checkoutRoutes(deps: CheckoutDeps, metrics: ApiMetrics) {
     if (isRefused(outcome)) {
       // A finished workflow: answer SUBMIT from the order row, the durable truth.
       if (op === 'SUBMIT' && outcome.type === WORKFLOW_CLOSED) {
-        const final = { orderId, status: stored as OrderOutcome['status'] };
+        // Read again: the workflow may have closed the order after the first read (a fast decline).
+        const status = (await deps.orderStatusOf(customerId, orderId)) ?? stored;
+        const final = { orderId, status: status as OrderOutcome['status'] };
         metrics.orderOutcomes.inc({ op, outcome: final.status });
         return c.json(final, submitStatus(final));
       }
