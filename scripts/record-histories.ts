@@ -163,7 +163,8 @@ export const SCENARIOS: Scenario[] = [
       await begin(h, 1);
       await pay(h);
       await h.executeUpdate(submitOrderUpdate);
-      while (!world.calls.includes('loadSplitInputs')) await new Promise((resolve) => setTimeout(resolve, 50));
+      while (!world.calls.includes('loadSplitInputs'))
+        await new Promise((resolve) => setTimeout(resolve, 50));
       await h.executeUpdate(cancelOrderUpdate, { args: [{ reason: 'too slow' }] });
     },
   },
@@ -228,7 +229,16 @@ async function main(): Promise<void> {
           // The operator's way to export a history; the replayer reads this JSON as it is.
           const json = execFileSync(
             temporalCli,
-            ['workflow', 'show', '--address', address, '--workflow-id', orderWorkflowId(orderId), '--output', 'json'],
+            [
+              'workflow',
+              'show',
+              '--address',
+              address,
+              '--workflow-id',
+              orderWorkflowId(orderId),
+              '--output',
+              'json',
+            ],
             { encoding: 'utf8' },
           );
           // Stack traces in failures name this checkout's path; recorded histories must not.
