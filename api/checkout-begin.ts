@@ -47,19 +47,22 @@ export function newOrderId(): string {
 export async function beginCheckout(deps: BeginDeps, request: BeginRequest): Promise<BeginCheckoutResult> {
   const { customerId, cart, idempotencyKey } = request;
   if (idempotencyKey === undefined) {
-    return startOrder(deps, { orderId: newOrderId(), customerId, lines: await linesFor(deps, request) });
+    const lines = await linesFor(deps, request);
+    return (
+      (await refusedEarly(deps, lines)) ?? startOrder(deps, { orderId: newOrderId(), customerId, lines })
+    );
   }
   const orderId = orderIdForKey(customerId, idempotencyKey);
   const fingerprint = beginFingerprint(cart);
   const recorded = await recordedBegin(deps, orderId, fingerprint);
   if (recorded) return recorded;
+  const lines = await linesFor(deps, request);
+  const early = await refusedEarly(deps, lines);
+  // A repeat racing this key's first request may miss exactly the units that request holds: its
+  // workflow started before it reserved them, so it is found now and answers.
+  if (early) return (await recordedBegin(deps, orderId, fingerprint)) ?? early;
   try {
-    const result = await startOrder(deps, {
-      orderId,
-      customerId,
-      lines: await linesFor(deps, request),
-      fingerprint,
-    });
+    const result = await startOrder(deps, { orderId, customerId, lines, fingerprint });
     // Two first requests with one key and different bodies race: only the starter's body counts.
     assertSameRequest(await describe(deps, orderId), fingerprint);
     return result;
@@ -84,23 +87,25 @@ async function linesFor(deps: BeginDeps, request: BeginRequest): Promise<OrderLi
   return lines;
 }
 
-/** The lines that cannot be held now, read from the items' shards; empty when every line may fit. */
-async function shortNow(deps: BeginDeps, lines: OrderLineRequest[]): Promise<ShortLine[]> {
+/** An OUT_OF_STOCK answer when a line cannot be held now (read on the items' shards); else undefined. */
+async function refusedEarly(
+  deps: BeginDeps,
+  lines: OrderLineRequest[],
+): Promise<BeginCheckoutResult | undefined> {
   const available = await Promise.all(lines.map((line) => deps.availableUnits(line.itemId)));
-  return lines.flatMap((line, i) => {
+  const short: ShortLine[] = lines.flatMap((line, i) => {
     const units = available[i];
     return units !== undefined && units < line.quantity
       ? [{ itemId: line.itemId, requested: line.quantity, available: units }]
       : [];
   });
+  return short.length > 0 ? { ok: false, reason: 'OUT_OF_STOCK', lines: short } : undefined;
 }
 
-async function startOrder(
+function startOrder(
   deps: BeginDeps,
   order: { orderId: string; customerId: string; lines: OrderLineRequest[]; fingerprint?: string },
 ): Promise<BeginCheckoutResult> {
-  const short = await shortNow(deps, order.lines);
-  if (short.length > 0) return { ok: false, reason: 'OUT_OF_STOCK', lines: short };
   const keyed = order.fingerprint !== undefined;
   return deps.temporal.workflow.executeUpdateWithStart(beginCheckoutUpdate, {
     args: [{ lines: order.lines }],
