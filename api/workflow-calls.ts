@@ -2,12 +2,15 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 
+/** The type of every refusal of a legacy order workflow (its validators throw plain errors). */
+export const LEGACY_REFUSAL = 'Error';
+
 /** No workflow to answer: it has finished (or never existed, or is past retention). */
 export const WORKFLOW_CLOSED = 'WorkflowClosed';
 
 /**
- * `type`: the refusal's ApplicationFailure type (REFUSAL in workflows/refusals.ts; legacy orders refuse
- * with the generic `Error`), or WORKFLOW_CLOSED. `reason` is for people.
+ * `type`: the refusal's ApplicationFailure type (REFUSAL in workflows/refusals.ts, or LEGACY_REFUSAL), or
+ * WORKFLOW_CLOSED. `reason` is for people.
  */
 export type Refused = { refused: true; type: string; reason: string };
 
@@ -18,7 +21,7 @@ export async function updateOrRefusal<T>(call: () => Promise<T>): Promise<T | Re
   } catch (error) {
     if (error instanceof WorkflowUpdateFailedError) {
       const cause = error.cause;
-      const type = cause instanceof ApplicationFailure && cause.type ? cause.type : 'Error';
+      const type = cause instanceof ApplicationFailure && cause.type ? cause.type : LEGACY_REFUSAL;
       return { refused: true, type, reason: cause?.message ?? error.message };
     }
     if (error instanceof WorkflowNotFoundError || isCompletedWorkflowError(error)) {
