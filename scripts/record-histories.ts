@@ -169,6 +169,23 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
+    name: 'cancel-while-authorizing',
+    setUp: oneWarehouse,
+    async run(h, world) {
+      await begin(h, 1);
+      let openGate!: () => void;
+      world.authorizeGate = new Promise((resolve) => {
+        openGate = resolve;
+      });
+      await pay(h);
+      while (!world.calls.includes('authorize')) await new Promise((resolve) => setTimeout(resolve, 50));
+      const cancelled = h.executeUpdate(cancelOrderUpdate, { args: [{ reason: 'wrong size' }] });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      openGate();
+      await cancelled;
+    },
+  },
+  {
     name: 'database-outage-retried',
     setUp: (world) => {
       oneWarehouse(world);

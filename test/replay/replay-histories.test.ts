@@ -72,6 +72,7 @@ describe('replay: recorded histories against today’s workflow code', function 
     for (const branch of [
       'checkout-out-of-stock',
       'cancel-while-replanning',
+      'cancel-while-authorizing',
       'happy-path-delivered',
       'expiry',
       'payment-declined',

@@ -31,6 +31,8 @@ export interface FakeWorld {
   transientFailures: Map<string, number>;
   /** When set, refunds wait for it: lets a test act while a refund is in progress. */
   refundGate?: Promise<void>;
+  /** When set, authorizations wait for it: lets a test act while the card is being authorized. */
+  authorizeGate?: Promise<void>;
   /** Real milliseconds each begin (reserve) step takes. */
   beginDelayMs: number;
 }
@@ -145,8 +147,9 @@ function inMemoryActivities(world: FakeWorld): AllActivities {
       lines: lines.map((l) => ({ ...l, priceCents: world.prices.get(l.itemId)! })),
     };
   };
-  const authorize = (amountCents: number, paymentToken: string) => {
+  const authorize = async (amountCents: number, paymentToken: string) => {
     log('authorize');
+    await world.authorizeGate;
     if (world.transientAuthorizeFailures > 0) {
       world.transientAuthorizeFailures--;
       throw new Error('gateway unavailable (simulated)');
@@ -217,7 +220,7 @@ function inMemoryActivities(world: FakeWorld): AllActivities {
       setStatus(status);
     },
     async authorizePayment({ amountCents, paymentToken }) {
-      const result = authorize(amountCents, paymentToken);
+      const result = await authorize(amountCents, paymentToken);
       if (!result.ok) {
         throw ApplicationFailure.nonRetryable('declined', 'PaymentDeclined', {
           reason: result.declineReason,

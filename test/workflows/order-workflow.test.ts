@@ -474,4 +474,29 @@ describe('order workflow (mocked activities, time-skipping server)', function ()
       assert.equal((await settled(handle)).status, 'CANCELLED');
     });
   });
+  it('a cancel while the card is being authorized voids the authorization and releases the stock', async () => {
+    const world = newWorld();
+    let openGate!: () => void;
+    world.authorizeGate = new Promise<void>((resolve) => {
+      openGate = resolve;
+    });
+    addItem(world, 'drum', 6000, { 'wh-east': 2 });
+    await withWorkers(world, async (start) => {
+      const { orderId, handle } = await start();
+      await begin(handle, [{ itemId: 'drum', quantity: 2 }]);
+      await pay(handle);
+      while (!world.calls.includes('authorize')) await new Promise((resolve) => setTimeout(resolve, 50));
+      const cancelled = handle.executeUpdate(cancelOrderUpdate, { args: [{ reason: 'wrong size' }] });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      openGate();
+      assert.deepEqual(await cancelled, { orderId, status: 'CANCELLED' });
+      assert.deepEqual(
+        world.payments.map((p) => p.op),
+        ['AUTHORIZE', 'VOID'],
+      );
+      assert.equal(world.stock.get('drum'), 2, 'released');
+      assert.deepEqual(world.orderStatuses, ['RESERVED', 'PAYING', 'CANCELLED']);
+      assert.equal((await settled(handle)).status, 'CANCELLED');
+    });
+  });
 });
