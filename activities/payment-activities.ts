@@ -3,6 +3,7 @@
  * retried activity, a replayed workflow or a duplicate request never charges twice.
  */
 import { ApplicationFailure } from '@temporalio/activity';
+import type { AuthorizationResult } from '../workflows/order/step-results.js';
 import { businessErrorsAsFailures, FAILURE, toActivityFailure } from './failures.js';
 import { InvalidPaymentTokenError, type PaymentGateway } from './payment/gateway.js';
 
@@ -21,9 +22,11 @@ export const paymentKey = (
 ): string => (operation === 'authorize' ? orderId : `${orderId}:${operation}`);
 
 export function createPaymentActivities({ gateway }: PaymentActivityDeps) {
-  return {
-    /** Throws a non-retryable PaymentDeclined failure (with the reason) when the card is declined. */
-    async authorizePayment(request: OrderRef & { amountCents: number; paymentToken: string }) {
+  const activities = {
+    /** A declined card (or an unusable token) is a typed result, not a failure. */
+    async authorizeCharge(
+      request: OrderRef & { amountCents: number; paymentToken: string },
+    ): Promise<AuthorizationResult> {
       let result: Awaited<ReturnType<PaymentGateway['authorize']>>;
       try {
         result = await gateway.authorize({
@@ -31,17 +34,22 @@ export function createPaymentActivities({ gateway }: PaymentActivityDeps) {
           idempotencyKey: paymentKey(request.orderId, 'authorize'),
         });
       } catch (error) {
-        if (error instanceof InvalidPaymentTokenError) {
-          throw ApplicationFailure.nonRetryable(error.message, FAILURE.paymentDeclined, {
-            reason: 'INVALID_TOKEN',
-          });
-        }
+        if (error instanceof InvalidPaymentTokenError) return { ok: false, declineReason: 'INVALID_TOKEN' };
         throw toActivityFailure(error);
       }
-      if (result.status === 'DECLINED') {
-        throw ApplicationFailure.nonRetryable(`card declined: ${result.reason}`, FAILURE.paymentDeclined, {
-          reason: result.reason,
-        });
+      if (result.status === 'DECLINED') return { ok: false, declineReason: result.reason };
+      return { ok: true, authorizationId: result.authorizationId };
+    },
+
+    /** The legacy order workflow's step: a decline is a non-retryable PaymentDeclined failure with the reason. */
+    async authorizePayment(request: OrderRef & { amountCents: number; paymentToken: string }) {
+      const result = await activities.authorizeCharge(request);
+      if (!result.ok) {
+        throw ApplicationFailure.nonRetryable(
+          `card declined: ${result.declineReason}`,
+          FAILURE.paymentDeclined,
+          { reason: result.declineReason },
+        );
       }
       return { authorizationId: result.authorizationId };
     },
@@ -64,6 +72,7 @@ export function createPaymentActivities({ gateway }: PaymentActivityDeps) {
       );
     },
   };
+  return activities;
 }
 
 export type PaymentActivities = ReturnType<typeof createPaymentActivities>;

@@ -1,12 +1,17 @@
 /** Builds each worker's activities from the repositories and outside services they need. */
 import type { Repositories } from '../db/repositories/index.js';
+import { createCheckoutActivities } from './checkout-activities.js';
 import { createFulfillmentActivities } from './fulfillment-activities.js';
 import { createOrderActivities } from './order-activities.js';
 import type { PaymentGateway } from './payment/gateway.js';
 import { createPaymentActivities } from './payment-activities.js';
+import { createSuborderActivities } from './suborder-activities.js';
 import { createWarehouseActivities } from './warehouse-activities.js';
 
-/** Everything the order worker runs: the order workflow's steps and its fulfillment child's. */
+/**
+ * Everything the order worker runs: orderWorkflowV2's steps, and the legacy orderWorkflow's and its
+ * fulfillment child's, which orders started before V2 still call.
+ */
 export function createOrderWorkerActivities(repos: Repositories, gateway: PaymentGateway) {
   return {
     ...createOrderActivities({ catalog: repos.catalog, stock: repos.stock, orders: repos.orders }),
@@ -15,6 +20,17 @@ export function createOrderWorkerActivities(repos: Repositories, gateway: Paymen
       warehouses: repos.warehouses,
       warehouseStock: repos.warehouseStock,
       suborders: repos.suborders,
+    }),
+    ...createCheckoutActivities({
+      shardSet: repos.shardSet,
+      catalog: repos.catalog,
+      stock: repos.stock,
+      orders: repos.orders,
+    }),
+    ...createSuborderActivities({
+      warehouseStock: repos.warehouseStock,
+      suborders: repos.suborders,
+      orders: repos.orders,
     }),
   };
 }

@@ -1,5 +1,8 @@
 /**
- * BEGIN: update-with-start of the order workflow, so one round trip answers the reservation. With an
+ * BEGIN: update-with-start of the order workflow, so one round trip answers the reservation. A line whose
+ * item already has fewer units available than asked is refused before any workflow starts (one read on
+ * the item's shard): the losers of a flash sale hear it at once. The workflow's reservation stays the
+ * authority, so this can only refuse early, never oversell. With an
  * Idempotency-Key the order id comes from the key, the workflow id cannot be reused once closed, and the
  * begin Update has a fixed id, whose first outcome Temporal keeps: a repeat is answered from it.
  */
@@ -11,8 +14,8 @@ import {
 } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { beginCheckoutUpdate, ORDER_WORKFLOW_TYPE, orderWorkflowId } from '../workflows/definitions.js';
-import type { orderWorkflow } from '../workflows/order-workflow.js';
-import type { BeginCheckoutResult, OrderLineRequest } from '../workflows/types.js';
+import type { orderWorkflowV2 } from '../workflows/order/order-workflow.js';
+import type { BeginCheckoutResult, OrderLineRequest, ShortLine } from '../workflows/types.js';
 import { beginFingerprint, orderIdForKey } from './idempotency.js';
 import { ProblemError, problems } from './problem.js';
 
@@ -24,6 +27,8 @@ export interface BeginDeps {
   publicBaseUrl: string;
   /** The customer's cart lines, used when BEGIN has no `cart`. */
   cartOf(customerId: string): Promise<OrderLineRequest[]>;
+  /** Units of an item available right now; undefined for an unknown item (the workflow names those). */
+  availableUnits(itemId: string): Promise<number | undefined>;
 }
 
 export interface BeginRequest {
@@ -42,19 +47,22 @@ export function newOrderId(): string {
 export async function beginCheckout(deps: BeginDeps, request: BeginRequest): Promise<BeginCheckoutResult> {
   const { customerId, cart, idempotencyKey } = request;
   if (idempotencyKey === undefined) {
-    return startOrder(deps, { orderId: newOrderId(), customerId, lines: await linesFor(deps, request) });
+    const lines = await linesFor(deps, request);
+    return (
+      (await refusedEarly(deps, lines)) ?? startOrder(deps, { orderId: newOrderId(), customerId, lines })
+    );
   }
   const orderId = orderIdForKey(customerId, idempotencyKey);
   const fingerprint = beginFingerprint(cart);
   const recorded = await recordedBegin(deps, orderId, fingerprint);
   if (recorded) return recorded;
+  const lines = await linesFor(deps, request);
+  const early = await refusedEarly(deps, lines);
+  // A repeat racing this key's first request may miss exactly the units that request holds: its
+  // workflow started before it reserved them, so it is found now and answers.
+  if (early) return (await recordedBegin(deps, orderId, fingerprint)) ?? early;
   try {
-    const result = await startOrder(deps, {
-      orderId,
-      customerId,
-      lines: await linesFor(deps, request),
-      fingerprint,
-    });
+    const result = await startOrder(deps, { orderId, customerId, lines, fingerprint });
     // Two first requests with one key and different bodies race: only the starter's body counts.
     assertSameRequest(await describe(deps, orderId), fingerprint);
     return result;
@@ -79,6 +87,21 @@ async function linesFor(deps: BeginDeps, request: BeginRequest): Promise<OrderLi
   return lines;
 }
 
+/** An OUT_OF_STOCK answer when a line cannot be held now (read on the items' shards); else undefined. */
+async function refusedEarly(
+  deps: BeginDeps,
+  lines: OrderLineRequest[],
+): Promise<BeginCheckoutResult | undefined> {
+  const available = await Promise.all(lines.map((line) => deps.availableUnits(line.itemId)));
+  const short: ShortLine[] = lines.flatMap((line, i) => {
+    const units = available[i];
+    return units !== undefined && units < line.quantity
+      ? [{ itemId: line.itemId, requested: line.quantity, available: units }]
+      : [];
+  });
+  return short.length > 0 ? { ok: false, reason: 'OUT_OF_STOCK', lines: short } : undefined;
+}
+
 function startOrder(
   deps: BeginDeps,
   order: { orderId: string; customerId: string; lines: OrderLineRequest[]; fingerprint?: string },
@@ -87,7 +110,7 @@ function startOrder(
   return deps.temporal.workflow.executeUpdateWithStart(beginCheckoutUpdate, {
     args: [{ lines: order.lines }],
     ...(keyed ? { updateId: BEGIN_UPDATE_ID } : {}),
-    startWorkflowOperation: new WithStartWorkflowOperation<typeof orderWorkflow>(ORDER_WORKFLOW_TYPE, {
+    startWorkflowOperation: new WithStartWorkflowOperation<typeof orderWorkflowV2>(ORDER_WORKFLOW_TYPE, {
       workflowId: orderWorkflowId(order.orderId),
       taskQueue: deps.orderTaskQueue,
       workflowIdConflictPolicy: 'USE_EXISTING',

@@ -52,6 +52,7 @@ const app = createApp({
     publicBaseUrl: config.publicBaseUrl,
     cartOf: async (customerId) =>
       (await repos.carts.getCart(customerId)).lines.map(({ itemId, quantity }) => ({ itemId, quantity })),
+    availableUnits: async (itemId) => (await repos.stock.getStock(itemId))?.available,
     orderStatusOf: async (customerId, orderId) => (await repos.orders.getOrder(customerId, orderId))?.status,
     tokenizeCard: async (customerId, card) => {
       try {

@@ -44,3 +44,12 @@ export function destinationOf(address: { country: string; postalCode: string }):
   }
   return COUNTRY_CENTROIDS[country];
 }
+
+/** The middle of the given points: where to aim when the destination is unknown. */
+export function centroid(points: readonly GeoPoint[]): GeoPoint {
+  const n = Math.max(points.length, 1);
+  return {
+    latitude: points.reduce((sum, p) => sum + p.latitude, 0) / n,
+    longitude: points.reduce((sum, p) => sum + p.longitude, 0) / n,
+  };
+}

@@ -1,6 +1,7 @@
 /**
- * Records workflow histories for every branch of the order lifecycle into test/histories/, for the
- * replay test (test/replay/replay-histories.test.ts). Run after a deliberate workflow change:
+ * Records histories of the workflow type BEGIN starts (orderWorkflowV2), for every branch of the order
+ * lifecycle, into test/histories/, for the replay test (test/replay/replay-histories.test.ts). The
+ * legacy types' recordings (`legacy-v<N>.*`) are never re-recorded. Run after a deliberate workflow change:
  *   npm run record-histories
  * It drives the real workflow code with in-memory activities on the time-skipping test server; the
  * histories are what a production server would store for the same decisions.
@@ -26,14 +27,14 @@ import {
   cancelOrderUpdate,
   cancelSignal,
   deliverSuborderUpdate,
-  fulfillmentWorkflowId,
+  ORDER_WORKFLOW_TYPE,
   orderStateQuery,
   orderWorkflowId,
   providePaymentUpdate,
   shipSuborderUpdate,
   submitOrderUpdate,
 } from '../workflows/definitions.js';
-import type { orderWorkflow } from '../workflows/order-workflow.js';
+import type { orderWorkflowV2 } from '../workflows/order/order-workflow.js';
 // @ts-expect-error plain .mjs without type declarations
 import { ensureTemporalCli } from './install-temporal-cli.mjs';
 import { PROJECT_ROOT } from './lib/project-paths.js';
@@ -41,14 +42,12 @@ import { PROJECT_ROOT } from './lib/project-paths.js';
 export const HISTORIES_DIR = fileURLToPath(new URL('../test/histories/', import.meta.url));
 const ADDRESS = { name: 'Ada', line1: '1 Main St', city: 'Newark', postalCode: '07102', country: 'US' };
 
-type Handle = WorkflowHandle<typeof orderWorkflow>;
+type Handle = WorkflowHandle<typeof orderWorkflowV2>;
 
 interface Scenario {
   name: string;
   setUp(world: FakeWorld): void;
-  run(handle: Handle): Promise<void>;
-  /** Whether the order reached fulfillment (then the child's history is recorded too). */
-  fulfilled: boolean;
+  run(handle: Handle, world: FakeWorld): Promise<void>;
 }
 
 const begin = (h: Handle, quantity: number) =>
@@ -78,7 +77,6 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'happy-path-delivered',
     setUp: oneWarehouse,
-    fulfilled: true,
     async run(h) {
       const [id] = await placeAndSplit(h, 2, 1);
       await h.executeUpdate(shipSuborderUpdate, { args: [{ suborderId: id! }] });
@@ -88,7 +86,6 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'partial-shipments',
     setUp: twoWarehouses,
-    fulfilled: true,
     async run(h) {
       const [a, b] = await placeAndSplit(h, 2, 2);
       await h.executeUpdate(shipSuborderUpdate, { args: [{ suborderId: a! }] });
@@ -100,7 +97,6 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'expiry',
     setUp: oneWarehouse,
-    fulfilled: false,
     async run(h) {
       await begin(h, 1);
     },
@@ -111,7 +107,6 @@ export const SCENARIOS: Scenario[] = [
       oneWarehouse(world);
       world.declineCards.add('tok_declined');
     },
-    fulfilled: false,
     async run(h) {
       await begin(h, 1);
       await pay(h, 'tok_declined');
@@ -121,7 +116,6 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'cancel-before-payment',
     setUp: oneWarehouse,
-    fulfilled: false,
     async run(h) {
       await begin(h, 1);
       await h.signal(cancelSignal, { reason: 'changed my mind' });
@@ -130,7 +124,6 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'cancel-after-payment',
     setUp: twoWarehouses,
-    fulfilled: true,
     async run(h) {
       await placeAndSplit(h, 2, 2);
       await h.executeUpdate(cancelOrderUpdate, { args: [{ reason: 'changed my mind' }] });
@@ -139,7 +132,6 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'cancel-refused-after-shipping',
     setUp: oneWarehouse,
-    fulfilled: true,
     async run(h) {
       const [id] = await placeAndSplit(h, 1, 1);
       await h.executeUpdate(shipSuborderUpdate, { args: [{ suborderId: id! }] });
@@ -154,13 +146,52 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
+    name: 'checkout-out-of-stock',
+    setUp: oneWarehouse,
+    async run(h) {
+      await begin(h, 11);
+    },
+  },
+  {
+    name: 'cancel-while-replanning',
+    // Reservable, but no warehouse can send it now: the split waits, and the cancel ends the wait.
+    setUp: (world) => {
+      oneWarehouse(world);
+      world.warehouseStock.get('kettle')!.set('wh-east', 0);
+    },
+    async run(h, world) {
+      await begin(h, 1);
+      await pay(h);
+      await h.executeUpdate(submitOrderUpdate);
+      while (!world.calls.includes('loadSplitInputs'))
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      await h.executeUpdate(cancelOrderUpdate, { args: [{ reason: 'too slow' }] });
+    },
+  },
+  {
+    name: 'cancel-while-authorizing',
+    setUp: oneWarehouse,
+    async run(h, world) {
+      await begin(h, 1);
+      let openGate!: () => void;
+      world.authorizeGate = new Promise((resolve) => {
+        openGate = resolve;
+      });
+      await pay(h);
+      while (!world.calls.includes('authorize')) await new Promise((resolve) => setTimeout(resolve, 50));
+      const cancelled = h.executeUpdate(cancelOrderUpdate, { args: [{ reason: 'wrong size' }] });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      openGate();
+      await cancelled;
+    },
+  },
+  {
     name: 'database-outage-retried',
     setUp: (world) => {
       oneWarehouse(world);
-      world.transientFailures.set('reserveLine', 3);
-      world.transientFailures.set('setOrderStatus', 2);
+      world.transientFailures.set('beginOrder', 3);
+      world.transientFailures.set('startPaying', 2);
     },
-    fulfilled: true,
     async run(h) {
       const [id] = await placeAndSplit(h, 1, 1);
       await h.executeUpdate(shipSuborderUpdate, { args: [{ suborderId: id! }] });
@@ -197,7 +228,7 @@ async function main(): Promise<void> {
       const orderId = `ord_${randomUUID().replaceAll('-', '')}`;
       await warehouseWorker.runUntil(
         orderWorker.runUntil(async () => {
-          const handle = await env.client.workflow.start<typeof orderWorkflow>('orderWorkflow', {
+          const handle = await env.client.workflow.start<typeof orderWorkflowV2>(ORDER_WORKFLOW_TYPE, {
             workflowId: orderWorkflowId(orderId),
             taskQueue: queue,
             args: [
@@ -210,30 +241,30 @@ async function main(): Promise<void> {
               },
             ],
           });
-          await scenario.run(handle);
+          await scenario.run(handle, world);
           const final = await handle.result();
-          const ids = [
-            orderWorkflowId(orderId),
-            ...(scenario.fulfilled ? [fulfillmentWorkflowId(orderId)] : []),
-          ];
-          for (const [index, workflowId] of ids.entries()) {
-            // The operator's way to export a history; the replayer reads this JSON as it is.
-            const json = execFileSync(
-              temporalCli,
-              ['workflow', 'show', '--address', address, '--workflow-id', workflowId, '--output', 'json'],
-              { encoding: 'utf8' },
-            );
-            const file = path.join(
-              HISTORIES_DIR,
-              `${scenario.name}${index === 0 ? '' : '.fulfillment'}.json`,
-            );
-            // Stack traces in failures name this checkout's path; recorded histories must not.
-            const portable = json.replaceAll(`${PROJECT_ROOT}/`, '/project/');
-            fs.writeFileSync(file, portable.endsWith('\n') ? portable : `${portable}\n`);
-          }
-          console.log(
-            `${scenario.name}: ${final.status} (${ids.length} histor${ids.length === 1 ? 'y' : 'ies'})`,
+          // The operator's way to export a history; the replayer reads this JSON as it is.
+          const json = execFileSync(
+            temporalCli,
+            [
+              'workflow',
+              'show',
+              '--address',
+              address,
+              '--workflow-id',
+              orderWorkflowId(orderId),
+              '--output',
+              'json',
+            ],
+            { encoding: 'utf8' },
           );
+          // Stack traces in failures name this checkout's path; recorded histories must not.
+          const portable = json.replaceAll(`${PROJECT_ROOT}/`, '/project/');
+          fs.writeFileSync(
+            path.join(HISTORIES_DIR, `${scenario.name}.json`),
+            portable.endsWith('\n') ? portable : `${portable}\n`,
+          );
+          console.log(`${scenario.name}: ${final.status}`);
         }),
       );
     }

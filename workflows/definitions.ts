@@ -10,8 +10,9 @@ import type {
   SuborderState,
 } from './types.js';
 
-export const ORDER_WORKFLOW_TYPE = 'orderWorkflow';
-export const FULFILLMENT_WORKFLOW_TYPE = 'fulfillmentWorkflow';
+/** The type BEGIN starts. Orders of the legacy types below keep running on the same message names. */
+export const ORDER_WORKFLOW_TYPE = 'orderWorkflowV2';
+export const LEGACY_ORDER_WORKFLOW_TYPE = 'orderWorkflow';
 export const orderWorkflowId = (orderId: string): string => `order-${orderId}`;
 export const fulfillmentWorkflowId = (orderId: string): string => `fulfillment-${orderId}`;
 
@@ -28,7 +29,7 @@ export const orderStateQuery = defineQuery<OrderState>('orderState');
 export const shipSuborderUpdate = defineUpdate<SuborderState, [SuborderEvent]>('shipSuborder');
 export const deliverSuborderUpdate = defineUpdate<SuborderState, [SuborderEvent]>('deliverSuborder');
 
-// Between the order workflow and its fulfillment child.
+// Between the legacy order workflow and its fulfillment child.
 export const suborderEventSignal =
   defineSignal<[{ kind: 'SHIP' | 'DELIVER' | 'CANCEL'; suborderId?: string }]>('suborderEvent');
 export const fulfillmentProgressSignal =

@@ -5,13 +5,25 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
 import { parseSuborderId } from '../../domain/suborder-id.js';
-import { deliverSuborderUpdate, orderWorkflowId, shipSuborderUpdate } from '../../workflows/definitions.js';
+import {
+  deliverSuborderUpdate,
+  orderStateQuery,
+  orderWorkflowId,
+  shipSuborderUpdate,
+} from '../../workflows/definitions.js';
+import { REFUSAL } from '../../workflows/refusals.js';
 import { ProblemError, problems } from '../problem.js';
 import { newRouter } from '../router.js';
 import { SuborderParamsSchema } from '../schemas/admin.js';
 import { bearerSecurity, jsonContent, problemResponses } from '../schemas/common.js';
 import { SuborderSchema } from '../schemas/orders.js';
-import { isRefused, updateOrRefusal } from '../workflow-calls.js';
+import {
+  isRefused,
+  LEGACY_REFUSAL,
+  type Refused,
+  updateOrRefusal,
+  WORKFLOW_CLOSED,
+} from '../workflow-calls.js';
 
 const UNKNOWN_SUBORDER_RETRIES = 10;
 const UNKNOWN_SUBORDER_RETRY_MS = 300;
@@ -46,16 +58,26 @@ export function adminSuborderRoutes(temporal: Client) {
       const { orderId } = parseSuborderId(suborderId)!;
       const handle = temporal.workflow.getHandle(orderWorkflowId(orderId));
       const send = () => updateOrRefusal(() => handle.executeUpdate(update, { args: [{ suborderId }] }));
+      /**
+       * Whether a refusal means the order does not know the suborder (yet). V2 says so by its type; a
+       * legacy order refuses with a generic type, so its state is asked instead.
+       */
+      const unknownSuborder = async (refused: Refused): Promise<boolean> => {
+        if (refused.type !== LEGACY_REFUSAL) return refused.type === REFUSAL.unknownSuborder;
+        const state = await handle.query(orderStateQuery).catch(() => undefined);
+        return state !== undefined && !state.suborders.some((s) => s.suborderId === suborderId);
+      };
       let result = await send();
-      // The fulfillment child records suborders and notifies warehouses before it reports them to the order
-      // workflow, so an event can arrive before the order knows its suborder: give the report a moment.
+      // The order can learn its suborders a moment after they are recorded: a legacy order hears of them
+      // from its fulfillment child, and a V2 order whose worker crashed replays the task that learns
+      // them. Give it that moment.
       for (let attempt = 0; attempt < UNKNOWN_SUBORDER_RETRIES; attempt++) {
-        if (!isRefused(result) || result.missing || !/no suborder/.test(result.reason)) break;
+        if (!isRefused(result) || !(await unknownSuborder(result))) break;
         await new Promise((resolve) => setTimeout(resolve, UNKNOWN_SUBORDER_RETRY_MS));
         result = await send();
       }
       if (isRefused(result)) {
-        if (result.missing || /no suborder/.test(result.reason)) {
+        if (result.type === WORKFLOW_CLOSED || (await unknownSuborder(result))) {
           throw new ProblemError(problems.notFound(`No suborder ${suborderId}`));
         }
         throw new ProblemError(

@@ -23,7 +23,7 @@ import {
 } from '../schemas/checkout.js';
 import { bearerSecurity, jsonContent, problemResponses } from '../schemas/common.js';
 import { parseJsonBody } from '../validation.js';
-import { isRefused, updateOrRefusal } from '../workflow-calls.js';
+import { isRefused, updateOrRefusal, WORKFLOW_CLOSED } from '../workflow-calls.js';
 
 export interface CheckoutDeps extends BeginDeps {
   temporal: Client;
@@ -145,8 +145,10 @@ export function checkoutRoutes(deps: CheckoutDeps, metrics: ApiMetrics) {
     );
     if (isRefused(outcome)) {
       // A finished workflow: answer SUBMIT from the order row, the durable truth.
-      if (op === 'SUBMIT' && outcome.reason === 'the order workflow has finished') {
-        const final = { orderId, status: stored as OrderOutcome['status'] };
+      if (op === 'SUBMIT' && outcome.type === WORKFLOW_CLOSED) {
+        // Read again: the workflow may have closed the order after the first read (a fast decline).
+        const status = (await deps.orderStatusOf(customerId, orderId)) ?? stored;
+        const final = { orderId, status: status as OrderOutcome['status'] };
         metrics.orderOutcomes.inc({ op, outcome: final.status });
         return c.json(final, submitStatus(final));
       }

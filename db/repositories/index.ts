@@ -27,6 +27,8 @@ export function createRepositories(deps: RepositoryDeps) {
     orders: createOrderRepository(deps),
     suborders: createSuborderRepository(deps),
     payments: createPaymentLedgerRepository(deps),
+    /** Where each item and customer lives, for callers that group a multi-line step by shard. */
+    shardSet: deps.shardSet as Pick<ShardSet, 'forItem' | 'forCustomer'>,
   };
 }
 

@@ -4,6 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { WorkflowNotFoundError } from '@temporalio/common';
+import { orderIdForKey } from '../../api/idempotency.js';
 import { orderWorkflowId } from '../../workflows/definitions.js';
 import { openShards, type ShardAccess, stockCounters, stockedItem } from '../support/catalog-fixture.js';
 import { api, type RunningPlatform, startPlatform, tokenFor } from '../support/platform.js';
@@ -106,6 +108,38 @@ describe('e2e: checkout slice through the real API and workers', function () {
     assert.equal(res.status, 422);
     assert.equal(res.body.type, '/problems/unknown-items');
     assert.deepEqual(res.body.itemIds, ['no-such-item']);
+    const rows = await db.shards.forCustomer(customerId)
+      .sql`select 1 from orders where customer_id = ${customerId}`;
+    assert.equal(rows.length, 0);
+  });
+
+  it('refuses a BEGIN for more than is available before any workflow starts: 409 naming the short lines', async () => {
+    const scarce = await stockedItem(db.repos, { 'wh-east': 2 }, 1000);
+    const customerId = `c-${randomUUID()}`;
+    const idempotencyKey = `k-${randomUUID()}`;
+    const res = await api(platform, 'POST', '/checkout?op=BEGIN', {
+      token: await tokenFor(customerId),
+      headers: { 'Idempotency-Key': idempotencyKey },
+      body: {
+        cart: [
+          { itemId, quantity: 1 },
+          { itemId: scarce, quantity: 3 },
+        ],
+      },
+    });
+    assert.equal(res.status, 409, JSON.stringify(res.body));
+    assert.equal(res.body.type, '/problems/out-of-stock');
+    assert.deepEqual(res.body.lines, [{ itemId: scarce, requested: 3, available: 2 }]);
+    // The key names the one workflow this BEGIN could have started: Temporal never saw it.
+    const temporal = testStack().temporal.client;
+    await assert.rejects(
+      temporal.workflow.getHandle(orderWorkflowId(orderIdForKey(customerId, idempotencyKey))).describe(),
+      WorkflowNotFoundError,
+    );
+    const started = [];
+    for await (const w of temporal.workflow.list({ query: `CustomerId="${customerId}"` })) started.push(w);
+    assert.deepEqual(started, []);
+    assert.equal((await stockCounters(db.repos, scarce)).available, 2, 'nothing held');
     const rows = await db.shards.forCustomer(customerId)
       .sql`select 1 from orders where customer_id = ${customerId}`;
     assert.equal(rows.length, 0);

@@ -142,7 +142,7 @@ describe('e2e: the order lifecycle on the real stack', function () {
     const { token } = await shopper();
     const orderId = await beginAndPay(token, [{ itemId, quantity: 2 }], CARD_DECLINED);
     const submitted = await api(platform, 'POST', '/checkout?op=SUBMIT', { token, body: { orderId } });
-    assert.equal(submitted.status, 402);
+    assert.equal(submitted.status, 402, JSON.stringify(submitted.body));
     assert.equal(submitted.body.status, 'PAYMENT_FAILED');
     assert.equal((await stockCounters(db.repos, itemId)).available, 4);
     assert.deepEqual(await checkInvariants(db.shards, { itemIds: [itemId], orderIds: [orderId] }), []);

@@ -1,8 +1,10 @@
 /**
  * Every recorded history (test/histories/, written by `npm run record-histories`) must replay against
- * today's workflow code: a change that would break an order in flight fails here. Histories recorded
- * before a patched() change are kept with a `v<N>.` prefix, so both sides of every patch are replayed. A mutated copy of
- * the workflow, with two steps swapped, proves the replay really checks.
+ * today's workflow code: a change that would break an order in flight fails here. Unprefixed histories
+ * are of the type BEGIN starts (orderWorkflowV2); those of the legacy orderWorkflow and its fulfillment
+ * child keep a `legacy-v<N>.` prefix (v1 before the `report-suborders-before-notify` patch, v2 after),
+ * so every type still registered, and both sides of every patch, are replayed. Mutated copies of each
+ * order workflow, with two steps swapped, prove the replay really checks.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -68,6 +70,9 @@ describe('replay: recorded histories against today’s workflow code', function 
   it('has a history for every branch of the lifecycle', () => {
     const names = recordedHistories().map((h) => h.workflowId);
     for (const branch of [
+      'checkout-out-of-stock',
+      'cancel-while-replanning',
+      'cancel-while-authorizing',
       'happy-path-delivered',
       'expiry',
       'payment-declined',
@@ -79,10 +84,12 @@ describe('replay: recorded histories against today’s workflow code', function 
     ]) {
       assert.ok(names.includes(branch), `missing history: ${branch}`);
     }
-    assert.ok(
-      names.some((n) => n.endsWith('.fulfillment')),
-      'the fulfillment child is recorded too',
-    );
+    for (const version of ['legacy-v1', 'legacy-v2']) {
+      assert.ok(
+        names.some((n) => n.startsWith(`${version}.`) && n.endsWith('.fulfillment')),
+        `the legacy fulfillment child is recorded too (${version})`,
+      );
+    }
   });
 
   it('replays every history without nondeterminism', async () => {
@@ -96,36 +103,64 @@ describe('replay: recorded histories against today’s workflow code', function 
     assert.deepEqual(failures, []);
   });
 
-  it('fails when a step is reordered (commit the reservations before recording PENDING)', async () => {
-    const dir = mutantWorkflows('order-workflow.ts', (source) =>
-      source.replace(
-        /(\s*)await moveTo\('PENDING'\);(\s*)(await Promise\.all\(state\.lines\.map\(\(line\) => orderSteps\.commitLine\(\{ orderId, itemId: line\.itemId \}\)\)\);)/,
-        "$1$3$2await moveTo('PENDING');",
-      ),
-    );
+  /** Replays every history against a copy of the workflows with `mutate` applied to `file`. */
+  async function replayMutant(file: string, mutate: (source: string) => string): Promise<ReplayResult[]> {
+    const dir = mutantWorkflows(file, mutate);
     try {
       const workflowBundle = await bundleWorkflowCode({
         workflowsPath: path.join(dir, 'workflows', 'index.ts'),
         logger: quietLogger,
       });
-      const results = await replayAll(workflowBundle);
-      const broken = results.filter((r) => r.error).map((r) => r.workflowId.replace(/^v\d+\./, ''));
-      // Every order that got past payment now diverges, in every recorded version; the others never
-      // reach the swapped steps.
-      assert.deepEqual([...new Set(broken)].sort(), [
-        'cancel-after-payment',
-        'cancel-refused-after-shipping',
-        'database-outage-retried',
-        'happy-path-delivered',
-        'partial-shipments',
-      ]);
-      assert.equal(broken.length, 10, 'both the v1 and the current recordings diverge');
-      for (const result of results.filter((r) => r.error)) {
-        assert.equal(result.error?.name, 'DeterminismViolationError');
-      }
+      return await replayAll(workflowBundle);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  }
+
+  const PAST_PAYMENT = [
+    'cancel-after-payment',
+    'cancel-refused-after-shipping',
+    'database-outage-retried',
+    'happy-path-delivered',
+    'partial-shipments',
+  ];
+
+  function assertDiverged(results: ReplayResult[], expected: string[]): void {
+    const broken = results
+      .filter((r) => r.error)
+      .map((r) => r.workflowId)
+      .sort();
+    assert.deepEqual(broken, [...expected].sort());
+    for (const result of results.filter((r) => r.error)) {
+      assert.equal(result.error?.name, 'DeterminismViolationError');
+    }
+  }
+
+  it('fails when a legacy step is reordered (commit the reservations before recording PENDING)', async () => {
+    const results = await replayMutant('legacy/order-workflow.ts', (source) =>
+      source.replace(
+        /(\s*)await moveTo\('PENDING'\);(\s*)(await Promise\.all\(state\.lines\.map\(\(line\) => orderSteps\.commitLine\(\{ orderId, itemId: line\.itemId \}\)\)\);)/,
+        "$1$3$2await moveTo('PENDING');",
+      ),
+    );
+    // Every legacy order that got past payment now diverges, in both recorded versions; the others
+    // never reach the swapped steps, and orderWorkflowV2's histories do not run that code.
+    assertDiverged(
+      results,
+      ['legacy-v1', 'legacy-v2'].flatMap((version) => PAST_PAYMENT.map((name) => `${version}.${name}`)),
+    );
+  });
+
+  it('fails when a V2 step is reordered (capture the payment before confirming the order)', async () => {
+    const confirm = 'await localSteps.confirmOrder({ ...this.key(), itemIds: this.itemIds() });';
+    const capture = 'await paymentSteps.capturePayment({ ...this.key(), authorizationId, amountCents });';
+    const results = await replayMutant('order/order-workflow.ts', (source) =>
+      source
+        .replace(confirm, '/* confirm */')
+        .replace(capture, `${capture}\n    ${confirm}`)
+        .replace('/* confirm */', ''),
+    );
+    assertDiverged(results, [...PAST_PAYMENT, 'cancel-while-replanning']);
   });
 });
 

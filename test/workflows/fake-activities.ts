@@ -4,9 +4,11 @@
  * a step fail the way the real one would (out of stock, declined, transient outage).
  */
 import { ApplicationFailure } from '@temporalio/activity';
+import type { CheckoutActivities } from '../../activities/checkout-activities.js';
 import type { FulfillmentActivities } from '../../activities/fulfillment-activities.js';
 import type { OrderActivities } from '../../activities/order-activities.js';
 import type { PaymentActivities } from '../../activities/payment-activities.js';
+import type { SuborderActivities } from '../../activities/suborder-activities.js';
 import type { WarehouseActivities } from '../../activities/warehouse-activities.js';
 
 export interface FakeWorld {
@@ -29,6 +31,10 @@ export interface FakeWorld {
   transientFailures: Map<string, number>;
   /** When set, refunds wait for it: lets a test act while a refund is in progress. */
   refundGate?: Promise<void>;
+  /** When set, authorizations wait for it: lets a test act while the card is being authorized. */
+  authorizeGate?: Promise<void>;
+  /** Real milliseconds each begin (reserve) step takes. */
+  beginDelayMs: number;
 }
 
 export const WAREHOUSES = [
@@ -51,6 +57,7 @@ export function newWorld(): FakeWorld {
     declineCards: new Set(),
     transientAuthorizeFailures: 0,
     transientFailures: new Map(),
+    beginDelayMs: 0,
   };
 }
 
@@ -70,7 +77,11 @@ export function addItem(
 
 const key = (...parts: string[]) => parts.join('|');
 
-type AllActivities = OrderActivities & PaymentActivities & FulfillmentActivities;
+type AllActivities = OrderActivities &
+  PaymentActivities &
+  FulfillmentActivities &
+  CheckoutActivities &
+  SuborderActivities;
 
 /** Wraps every activity so `world.transientFailures` can make it fail like an unreachable database. */
 function withOutages(world: FakeWorld, activities: AllActivities): AllActivities {
@@ -94,60 +105,146 @@ export function fakeOrderWorkerActivities(world: FakeWorld): AllActivities {
   return withOutages(world, inMemoryActivities(world));
 }
 
+type ShortLine = { itemId: string; requested: number; available: number };
+
 function inMemoryActivities(world: FakeWorld): AllActivities {
   const log = (name: string) => world.calls.push(name);
+  const outOfStock = (lines: ShortLine[]) =>
+    ApplicationFailure.nonRetryable('out of stock', 'OutOfStock', { lines });
+
+  /** Holds one line; the short line when the units are not there. A repeat is a no-op. */
+  const reserve = (orderId: string, itemId: string, quantity: number): ShortLine | undefined => {
+    log(`reserve:${itemId}`);
+    const k = key(orderId, itemId);
+    if (world.reservations.has(k)) return undefined;
+    const available = world.stock.get(itemId) ?? 0;
+    if (available < quantity) return { itemId, requested: quantity, available };
+    world.stock.set(itemId, available - quantity);
+    world.reservations.set(k, { quantity, status: 'RESERVED' });
+    return undefined;
+  };
+  const release = (orderId: string, itemId: string) => {
+    log(`release:${itemId}`);
+    const r = world.reservations.get(key(orderId, itemId));
+    if (!r || r.status === 'RELEASED') return;
+    world.stock.set(itemId, (world.stock.get(itemId) ?? 0) + r.quantity);
+    r.status = 'RELEASED';
+  };
+  const commit = (orderId: string, itemId: string) => {
+    log(`commit:${itemId}`);
+    world.reservations.get(key(orderId, itemId))!.status = 'COMMITTED';
+  };
+  const setStatus = (status: string) => {
+    log(`status:${status}`);
+    if (world.orderStatuses.at(-1) !== status) world.orderStatuses.push(status);
+  };
+  const price = (lines: { itemId: string; quantity: number }[]) => {
+    log('priceLines');
+    const unknown = lines.filter((l) => !world.prices.has(l.itemId)).map((l) => l.itemId);
+    if (unknown.length > 0) return { ok: false as const, unknownItemIds: unknown };
+    return {
+      ok: true as const,
+      lines: lines.map((l) => ({ ...l, priceCents: world.prices.get(l.itemId)! })),
+    };
+  };
+  const authorize = async (amountCents: number, paymentToken: string) => {
+    log('authorize');
+    await world.authorizeGate;
+    if (world.transientAuthorizeFailures > 0) {
+      world.transientAuthorizeFailures--;
+      throw new Error('gateway unavailable (simulated)');
+    }
+    if (world.declineCards.has(paymentToken)) {
+      world.payments.push({ op: 'AUTHORIZE_DECLINED', amountCents });
+      return { ok: false as const, declineReason: 'card_declined' };
+    }
+    world.payments.push({ op: 'AUTHORIZE', amountCents });
+    return { ok: true as const, authorizationId: 'auth-1' };
+  };
+  /** One item's parts from its warehouses, all or none; false when a warehouse lacks the units. */
+  const allocate = (orderId: string, itemId: string, parts: { warehouseId: string; quantity: number }[]) => {
+    log(`allocate:${itemId}`);
+    const stock = world.warehouseStock.get(itemId)!;
+    const fresh = parts.filter((part) => !world.allocations.has(key(orderId, itemId, part.warehouseId)));
+    if (fresh.some((part) => (stock.get(part.warehouseId) ?? 0) < part.quantity)) return false;
+    for (const part of fresh) {
+      stock.set(part.warehouseId, stock.get(part.warehouseId)! - part.quantity);
+      world.allocations.set(key(orderId, itemId, part.warehouseId), {
+        quantity: part.quantity,
+        status: 'ALLOCATED',
+      });
+    }
+    return true;
+  };
+  const releaseAllocation = (orderId: string, itemId: string, warehouseId: string) => {
+    log(`releaseAllocation:${itemId}@${warehouseId}`);
+    const a = world.allocations.get(key(orderId, itemId, warehouseId));
+    if (a?.status !== 'ALLOCATED') return;
+    const stock = world.warehouseStock.get(itemId)!;
+    stock.set(warehouseId, stock.get(warehouseId)! + a.quantity);
+    a.status = 'RELEASED';
+  };
+  const shipAllocation = (orderId: string, itemId: string, warehouseId: string) => {
+    log(`ship:${itemId}@${warehouseId}`);
+    world.allocations.get(key(orderId, itemId, warehouseId))!.status = 'SHIPPED';
+  };
+  const setSuborderStatus = (suborderId: string, status: string) => {
+    log(`suborder:${suborderId}:${status}`);
+    world.suborderStatuses.set(suborderId, status);
+  };
+  const recordSuborders = (orderId: string, suborders: { warehouseId: string }[]) => {
+    log('recordSuborders');
+    for (const s of suborders) world.suborderStatuses.set(`${orderId}.${s.warehouseId}`, 'ALLOCATED');
+  };
+
   return {
+    // ---- the legacy orderWorkflow's and fulfillmentWorkflow's steps
     async priceLines(lines) {
-      log('priceLines');
-      const unknown = lines.filter((l) => !world.prices.has(l.itemId)).map((l) => l.itemId);
-      if (unknown.length > 0) return { ok: false, unknownItemIds: unknown };
-      return { ok: true, lines: lines.map((l) => ({ ...l, priceCents: world.prices.get(l.itemId)! })) };
+      return price(lines);
     },
     async reserveLine({ orderId, itemId, quantity }) {
-      log(`reserve:${itemId}`);
-      const k = key(orderId, itemId);
-      if (world.reservations.has(k)) return;
-      const available = world.stock.get(itemId) ?? 0;
-      if (available < quantity) {
-        throw ApplicationFailure.nonRetryable('out of stock', 'OutOfStock', {
-          lines: [{ itemId, requested: quantity, available }],
-        });
-      }
-      world.stock.set(itemId, available - quantity);
-      world.reservations.set(k, { quantity, status: 'RESERVED' });
+      const short = reserve(orderId, itemId, quantity);
+      if (short) throw outOfStock([short]);
     },
     async releaseLine({ orderId, itemId }) {
-      log(`release:${itemId}`);
-      const r = world.reservations.get(key(orderId, itemId));
-      if (!r || r.status === 'RELEASED') return;
-      world.stock.set(itemId, (world.stock.get(itemId) ?? 0) + r.quantity);
-      r.status = 'RELEASED';
+      release(orderId, itemId);
     },
     async commitLine({ orderId, itemId }) {
-      log(`commit:${itemId}`);
-      world.reservations.get(key(orderId, itemId))!.status = 'COMMITTED';
+      commit(orderId, itemId);
     },
     async openOrder() {
       log('openOrder');
       world.orderStatuses.push('RESERVED');
     },
     async setOrderStatus({ status }) {
-      log(`status:${status}`);
-      if (world.orderStatuses.at(-1) !== status) world.orderStatuses.push(status);
+      setStatus(status);
     },
     async authorizePayment({ amountCents, paymentToken }) {
-      log('authorize');
-      if (world.transientAuthorizeFailures > 0) {
-        world.transientAuthorizeFailures--;
-        throw new Error('gateway unavailable (simulated)');
+      const result = await authorize(amountCents, paymentToken);
+      if (!result.ok) {
+        throw ApplicationFailure.nonRetryable('declined', 'PaymentDeclined', {
+          reason: result.declineReason,
+        });
       }
-      if (world.declineCards.has(paymentToken)) {
-        world.payments.push({ op: 'AUTHORIZE_DECLINED', amountCents });
-        throw ApplicationFailure.nonRetryable('declined', 'PaymentDeclined', { reason: 'card_declined' });
-      }
-      world.payments.push({ op: 'AUTHORIZE', amountCents });
-      return { authorizationId: 'auth-1' };
+      return { authorizationId: result.authorizationId };
     },
+    async allocateItem({ orderId, itemId, parts }) {
+      if (!allocate(orderId, itemId, parts)) throw outOfStock([]);
+    },
+    async releaseAllocation({ orderId, itemId, warehouseId }) {
+      releaseAllocation(orderId, itemId, warehouseId);
+    },
+    async shipAllocation({ orderId, itemId, warehouseId }) {
+      shipAllocation(orderId, itemId, warehouseId);
+    },
+    async recordSuborders({ orderId, suborders }) {
+      recordSuborders(orderId, suborders);
+    },
+    async setSuborderStatus({ suborderId, status }) {
+      setSuborderStatus(suborderId, status);
+    },
+
+    // ---- shared by both order workflow types
     async capturePayment({ amountCents }) {
       log('capture');
       world.payments.push({ op: 'CAPTURE', amountCents });
@@ -174,40 +271,53 @@ function inMemoryActivities(world: FakeWorld): AllActivities {
       );
       return { warehouses: WAREHOUSES, availability };
     },
-    async allocateItem({ orderId, itemId, parts }) {
-      log(`allocate:${itemId}`);
-      const stock = world.warehouseStock.get(itemId)!;
-      for (const part of parts) {
-        if ((stock.get(part.warehouseId) ?? 0) < part.quantity) {
-          throw ApplicationFailure.nonRetryable('out of stock', 'OutOfStock', { lines: [] });
-        }
+
+    // ---- orderWorkflowV2's steps
+    async beginOrder({ orderId, lines }) {
+      await new Promise((resolve) => setTimeout(resolve, world.beginDelayMs));
+      const priced = price(lines);
+      if (!priced.ok) return { ok: false, reason: 'UNKNOWN_ITEMS', itemIds: priced.unknownItemIds };
+      const short = lines.flatMap((l) => reserve(orderId, l.itemId, l.quantity) ?? []);
+      if (short.length > 0) {
+        for (const l of lines) release(orderId, l.itemId);
+        return { ok: false, reason: 'OUT_OF_STOCK', lines: short };
       }
-      for (const part of parts) {
-        const k = key(orderId, itemId, part.warehouseId);
-        if (world.allocations.has(k)) continue;
-        stock.set(part.warehouseId, stock.get(part.warehouseId)! - part.quantity);
-        world.allocations.set(k, { quantity: part.quantity, status: 'ALLOCATED' });
-      }
+      log('openOrder');
+      world.orderStatuses.push('RESERVED');
+      const totalCents = priced.lines.reduce((sum, l) => sum + l.priceCents * l.quantity, 0);
+      return { ok: true, lines: priced.lines, totalCents };
     },
-    async releaseAllocation({ orderId, itemId, warehouseId }) {
-      log(`releaseAllocation:${itemId}@${warehouseId}`);
-      const a = world.allocations.get(key(orderId, itemId, warehouseId));
-      if (a?.status !== 'ALLOCATED') return;
-      const stock = world.warehouseStock.get(itemId)!;
-      stock.set(warehouseId, stock.get(warehouseId)! + a.quantity);
-      a.status = 'RELEASED';
+    async releaseOrderLines({ orderId, itemIds }) {
+      for (const itemId of itemIds) release(orderId, itemId);
     },
-    async shipAllocation({ orderId, itemId, warehouseId }) {
-      log(`ship:${itemId}@${warehouseId}`);
-      world.allocations.get(key(orderId, itemId, warehouseId))!.status = 'SHIPPED';
+    async closeOrder({ orderId, itemIds, status }) {
+      for (const itemId of itemIds) release(orderId, itemId);
+      setStatus(status);
     },
-    async recordSuborders({ orderId, suborders }) {
-      log('recordSuborders');
-      for (const s of suborders) world.suborderStatuses.set(`${orderId}.${s.warehouseId}`, 'ALLOCATED');
+    async startPaying() {
+      setStatus('PAYING');
     },
-    async setSuborderStatus({ suborderId, status }) {
-      log(`suborder:${suborderId}:${status}`);
-      world.suborderStatuses.set(suborderId, status);
+    async confirmOrder({ orderId, itemIds }) {
+      setStatus('PENDING');
+      for (const itemId of itemIds) commit(orderId, itemId);
+    },
+    async authorizeCharge({ amountCents, paymentToken }) {
+      return authorize(amountCents, paymentToken);
+    },
+    async allocateSuborders({ orderId, items, suborders }) {
+      const lostItemIds = items.filter((i) => !allocate(orderId, i.itemId, i.parts)).map((i) => i.itemId);
+      if (lostItemIds.length > 0) return { ok: false, lostItemIds };
+      recordSuborders(orderId, suborders);
+      return { ok: true };
+    },
+    async advanceSuborder({ orderId, suborderId, warehouseId, itemIds, to, orderStatuses }) {
+      if (to === 'SHIPPED') for (const itemId of itemIds) shipAllocation(orderId, itemId, warehouseId);
+      setSuborderStatus(suborderId, to);
+      for (const status of orderStatuses) setStatus(status);
+    },
+    async cancelSuborders({ orderId, allocations, suborderIds }) {
+      for (const a of allocations) releaseAllocation(orderId, a.itemId, a.warehouseId);
+      for (const suborderId of suborderIds) setSuborderStatus(suborderId, 'CANCELLED');
     },
   };
 }

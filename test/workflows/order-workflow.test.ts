@@ -1,6 +1,7 @@
 /**
- * The order workflow and its fulfillment child, every branch, with in-memory activities on the
- * time-skipping test server: the 5-minute reservation timer runs in a moment.
+ * The order workflow (the type BEGIN starts, orderWorkflowV2), every branch, with in-memory activities on
+ * the time-skipping test server: the 5-minute reservation timer runs in a moment. The legacy types are
+ * kept honest by the replay of their recorded histories (test/replay).
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -13,13 +14,15 @@ import {
   cancelOrderUpdate,
   cancelSignal,
   deliverSuborderUpdate,
+  ORDER_WORKFLOW_TYPE,
   orderStateQuery,
   orderWorkflowId,
   providePaymentUpdate,
   shipSuborderUpdate,
   submitOrderUpdate,
 } from '../../workflows/definitions.js';
-import type { orderWorkflow } from '../../workflows/order-workflow.js';
+import type { orderWorkflowV2 } from '../../workflows/order/order-workflow.js';
+import { REFUSAL } from '../../workflows/refusals.js';
 import type { OrderState } from '../../workflows/types.js';
 import { createTimeSkippingEnv, registerOrderSearchAttributes } from '../support/time-skipping.js';
 import {
@@ -30,7 +33,7 @@ import {
   newWorld,
 } from './fake-activities.js';
 
-type Started = { orderId: string; handle: WorkflowHandle<typeof orderWorkflow> };
+type Started = { orderId: string; handle: WorkflowHandle<typeof orderWorkflowV2> };
 type StartOrder = (customerId?: string) => Promise<Started>;
 
 const ADDRESS = { name: 'Ada', line1: '1 Main St', city: 'Newark', postalCode: '07102', country: 'US' };
@@ -74,7 +77,7 @@ describe('order workflow (mocked activities, time-skipping server)', function ()
     });
     const start: StartOrder = async (customerId = `c-${suffix}`) => {
       const orderId = `ord_${randomUUID().replaceAll('-', '')}`;
-      const handle = await env.client.workflow.start<typeof orderWorkflow>('orderWorkflow', {
+      const handle = await env.client.workflow.start<typeof orderWorkflowV2>(ORDER_WORKFLOW_TYPE, {
         workflowId: orderWorkflowId(orderId),
         taskQueue: orderQueue,
         args: [
@@ -102,7 +105,7 @@ describe('order workflow (mocked activities, time-skipping server)', function ()
    * The workflow's final state, awaited in real time. `handle.result()` would let the test server skip
    * time while the last activities run, and skip past their start-to-close timeout on a busy machine.
    */
-  async function settled(handle: WorkflowHandle<typeof orderWorkflow>): Promise<OrderState> {
+  async function settled(handle: WorkflowHandle<typeof orderWorkflowV2>): Promise<OrderState> {
     for (;;) {
       const description = await handle.describe();
       if (description.status.name !== 'RUNNING') {
@@ -375,6 +378,124 @@ describe('order workflow (mocked activities, time-skipping server)', function ()
         (e: Error & { cause?: Error }) => /no suborder/.test(e.cause?.message ?? ''),
       );
       await handle.signal(cancelSignal);
+      assert.equal((await settled(handle)).status, 'CANCELLED');
+    });
+  });
+  /** The `type` of the ApplicationFailure an update validator refused with. */
+  const refusedWith = (type: string) => (error: Error & { cause?: Error & { type?: string } }) =>
+    error.cause?.type === type;
+
+  it('refusals carry a type the API branches on', async () => {
+    const world = newWorld();
+    addItem(world, 'vase', 1500, { 'wh-east': 1, 'wh-west': 1 });
+    await withWorkers(world, async (start) => {
+      const { handle } = await start();
+      await assert.rejects(handle.executeUpdate(submitOrderUpdate), refusedWith(REFUSAL.nothingToSubmit));
+      await assert.rejects(begin(handle, []), refusedWith(REFUSAL.invalidCheckout));
+      await begin(handle, [{ itemId: 'vase', quantity: 2 }]);
+      await assert.rejects(handle.executeUpdate(submitOrderUpdate), refusedWith(REFUSAL.paymentMissing));
+      await pay(handle, 'tok_first');
+      await assert.rejects(pay(handle, 'tok_other'), refusedWith(REFUSAL.paymentAlreadyGiven));
+      await handle.executeUpdate(submitOrderUpdate);
+      const [first, second] = await suborderIds(handle, 2);
+      await assert.rejects(
+        handle.executeUpdate(shipSuborderUpdate, { args: [{ suborderId: 'nope.wh-east' }] }),
+        refusedWith(REFUSAL.unknownSuborder),
+      );
+      await assert.rejects(
+        handle.executeUpdate(deliverSuborderUpdate, { args: [{ suborderId: first! }] }),
+        refusedWith(REFUSAL.suborderConflict),
+      );
+      await handle.executeUpdate(shipSuborderUpdate, { args: [{ suborderId: first! }] });
+      await assert.rejects(
+        handle.executeUpdate(shipSuborderUpdate, { args: [{ suborderId: first! }] }),
+        refusedWith(REFUSAL.suborderConflict),
+      );
+      await assert.rejects(
+        handle.executeUpdate(cancelOrderUpdate, { args: [{}] }),
+        refusedWith(REFUSAL.cancelRefused),
+      );
+      await assert.rejects(
+        pay(handle, 'tok_first').then(() => pay(handle, 'tok_late')),
+        refusedWith(REFUSAL.paymentAlreadyGiven),
+      );
+      await handle.executeUpdate(shipSuborderUpdate, { args: [{ suborderId: second! }] });
+    });
+  });
+
+  it('the deadline the shopper is told is the one the reservation timer enforces', async () => {
+    const world = newWorld();
+    world.beginDelayMs = 1500; // a slow reservation must not move the enforced deadline past the told one
+    addItem(world, 'clock', 4000, { 'wh-east': 1 });
+    await withWorkers(world, async (start) => {
+      const { handle } = await start();
+      const begun = await begin(handle, [{ itemId: 'clock', quantity: 1 }]);
+      assert.ok(begun.ok);
+      const told = Date.parse(begun.expiresAt);
+      assert.equal((await state(handle)).expiresAt, begun.expiresAt);
+      // The timer starts in the workflow task whose clock reading gave expiresAt, for exactly the TTL.
+      const events = (await handle.fetchHistory()).events ?? [];
+      const timerAt = events.findIndex((e) => e.timerStartedEventAttributes);
+      assert.ok(timerAt > 0, 'a reservation timer was started');
+      const taskStarted = events
+        .slice(0, timerAt)
+        .reverse()
+        .find((e) => e.workflowTaskStartedEventAttributes)!;
+      const clockMs =
+        Number(taskStarted.eventTime!.seconds) * 1000 + Math.floor(taskStarted.eventTime!.nanos! / 1e6);
+      const timeout = events[timerAt]!.timerStartedEventAttributes!.startToFireTimeout!;
+      assert.equal(Number(timeout.seconds), TTL_SECONDS);
+      assert.ok(
+        Math.abs(clockMs + TTL_SECONDS * 1000 - told) <= 1,
+        `told ${begun.expiresAt}, clock ${clockMs}`,
+      );
+      await handle.signal(cancelSignal);
+      assert.equal((await settled(handle)).status, 'CANCELLED');
+    });
+  });
+
+  it('a cancel while the split waits for warehouse stock is honoured: refund, restock', async () => {
+    const world = newWorld();
+    addItem(world, 'bike', 20000, { 'wh-east': 1 });
+    world.warehouseStock.get('bike')!.set('wh-east', 0); // reservable, but no warehouse can send it now
+    await withWorkers(world, async (start) => {
+      const { orderId, handle } = await placeOrder(start, [{ itemId: 'bike', quantity: 1 }]);
+      while (world.calls.filter((c) => c === 'loadSplitInputs').length < 1) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const cancelled = await handle.executeUpdate(cancelOrderUpdate, { args: [{ reason: 'too slow' }] });
+      assert.deepEqual(cancelled, { orderId, status: 'CANCELLED' });
+      assert.deepEqual(
+        world.payments.map((p) => p.op),
+        ['AUTHORIZE', 'CAPTURE', 'REFUND'],
+      );
+      assert.equal(world.stock.get('bike'), 1, 'restocked');
+      assert.equal(world.orderStatuses.at(-1), 'CANCELLED');
+      assert.equal((await settled(handle)).status, 'CANCELLED');
+    });
+  });
+  it('a cancel while the card is being authorized voids the authorization and releases the stock', async () => {
+    const world = newWorld();
+    let openGate!: () => void;
+    world.authorizeGate = new Promise<void>((resolve) => {
+      openGate = resolve;
+    });
+    addItem(world, 'drum', 6000, { 'wh-east': 2 });
+    await withWorkers(world, async (start) => {
+      const { orderId, handle } = await start();
+      await begin(handle, [{ itemId: 'drum', quantity: 2 }]);
+      await pay(handle);
+      while (!world.calls.includes('authorize')) await new Promise((resolve) => setTimeout(resolve, 50));
+      const cancelled = handle.executeUpdate(cancelOrderUpdate, { args: [{ reason: 'wrong size' }] });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      openGate();
+      assert.deepEqual(await cancelled, { orderId, status: 'CANCELLED' });
+      assert.deepEqual(
+        world.payments.map((p) => p.op),
+        ['AUTHORIZE', 'VOID'],
+      );
+      assert.equal(world.stock.get('drum'), 2, 'released');
+      assert.deepEqual(world.orderStatuses, ['RESERVED', 'PAYING', 'CANCELLED']);
       assert.equal((await settled(handle)).status, 'CANCELLED');
     });
   });

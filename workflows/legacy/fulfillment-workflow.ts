@@ -1,4 +1,7 @@
 /**
+ * LEGACY (workflow type `fulfillmentWorkflow`): the child of the legacy `orderWorkflow` only; kept
+ * registered and unchanged for orders in flight. `orderWorkflowV2` splits orders itself.
+ *
  * The warehouse split of one paid order (child of orderWorkflow): plan suborders (fewest shipments,
  * then nearest warehouses), allocate each item's units on its shard, record the suborders, notify each
  * warehouse on its own task queue, then follow the suborders through shipping and delivery — or
@@ -15,15 +18,15 @@ import {
   sleep,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { FulfillmentActivities } from '../activities/fulfillment-activities.js';
-import type { WarehouseActivities } from '../activities/warehouse-activities.js';
-import { destinationOf } from '../domain/destinations.js';
-import { FAILURE } from '../domain/failure-types.js';
-import { type GeoPoint, planSplit } from '../domain/split-planner.js';
-import { suborderIdFor } from '../domain/suborder-id.js';
-import { fulfillmentProgressSignal, suborderEventSignal } from './definitions.js';
-import { STEP_RETRY, STEP_TIMEOUT } from './retry-policies.js';
-import type { FulfillmentInput, FulfillmentResult, OrderLineRequest, SuborderState } from './types.js';
+import type { FulfillmentActivities } from '../../activities/fulfillment-activities.js';
+import type { WarehouseActivities } from '../../activities/warehouse-activities.js';
+import { centroid, destinationOf } from '../../domain/destinations.js';
+import { FAILURE } from '../../domain/failure-types.js';
+import { planSplit } from '../../domain/split-planner.js';
+import { suborderIdFor } from '../../domain/suborder-id.js';
+import { fulfillmentProgressSignal, suborderEventSignal } from '../definitions.js';
+import { STEP_RETRY, STEP_TIMEOUT } from '../retry-policies.js';
+import type { FulfillmentInput, FulfillmentResult, OrderLineRequest, SuborderState } from '../types.js';
 
 const steps = proxyActivities<FulfillmentActivities>({
   startToCloseTimeout: STEP_TIMEOUT,
@@ -44,14 +47,6 @@ function isOutOfStock(error: unknown): boolean {
     error.cause instanceof ApplicationFailure &&
     error.cause.type === FAILURE.outOfStock
   );
-}
-
-function centroid(points: readonly GeoPoint[]): GeoPoint {
-  const n = Math.max(points.length, 1);
-  return {
-    latitude: points.reduce((sum, p) => sum + p.latitude, 0) / n,
-    longitude: points.reduce((sum, p) => sum + p.longitude, 0) / n,
-  };
 }
 
 /**

@@ -1,4 +1,7 @@
 /**
+ * LEGACY (workflow type `orderWorkflow`): kept registered, unchanged, so orders started before
+ * `orderWorkflowV2` (workflows/order/) carry on and their histories replay. New orders never start it.
+ *
  * One workflow per order, its whole life (DESIGN.md §5): begin checkout (reserve all or nothing) →
  * reservation window → payment → fulfillment child (warehouse split, shipping) → delivered; or expiry,
  * decline or cancellation, each with its compensations.
@@ -14,9 +17,9 @@ import {
   startChild,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import type { OrderActivities } from '../activities/order-activities.js';
-import type { PaymentActivities } from '../activities/payment-activities.js';
-import { FAILURE } from '../domain/failure-types.js';
+import type { OrderActivities } from '../../activities/order-activities.js';
+import type { PaymentActivities } from '../../activities/payment-activities.js';
+import { FAILURE } from '../../domain/failure-types.js';
 import {
   beginCheckoutUpdate,
   cancelOrderUpdate,
@@ -29,11 +32,10 @@ import {
   shipSuborderUpdate,
   submitOrderUpdate,
   suborderEventSignal,
-} from './definitions.js';
-import { fulfillmentWorkflow } from './fulfillment-workflow.js';
-import { cancelRefusal, fulfillmentPath, isTerminal, statusFromSuborders } from './order-rules.js';
-import { STEP_RETRY, STEP_TIMEOUT } from './retry-policies.js';
-import { CUSTOMER_ID, ORDER_STATUS } from './search-attributes.js';
+} from '../definitions.js';
+import { cancelRefusal, fulfillmentPath, isTerminal, statusFromSuborders } from '../order-rules.js';
+import { STEP_RETRY, STEP_TIMEOUT } from '../retry-policies.js';
+import { CUSTOMER_ID, ORDER_STATUS } from '../search-attributes.js';
 import type {
   BeginCheckoutRequest,
   BeginCheckoutResult,
@@ -44,7 +46,8 @@ import type {
   PaymentDetails,
   ShortLine,
   SuborderState,
-} from './types.js';
+} from '../types.js';
+import { fulfillmentWorkflow } from './fulfillment-workflow.js';
 
 const orderSteps = proxyActivities<OrderActivities>({ startToCloseTimeout: STEP_TIMEOUT, retry: STEP_RETRY });
 const paymentSteps = proxyActivities<PaymentActivities>({

@@ -1,0 +1,123 @@
+/**
+ * Warehouse-split steps of `orderWorkflowV2` that run as local activities: each does what happens together
+ * to the suborders (allocate every item and record the split; ship a suborder's units and record the
+ * statuses that follow). Idempotent per (order, item, warehouse) and per suborder; an item that lost a
+ * race for a warehouse's units is a typed result, so the workflow plans it again.
+ */
+import type { OrderRepository } from '../db/repositories/order-repository.js';
+import type { SuborderRepository } from '../db/repositories/suborder-repository.js';
+import type { WarehouseStockRepository } from '../db/repositories/warehouse-stock-repository.js';
+import type { SuborderStatus } from '../domain/suborder-status.js';
+import type { AllocationResult } from '../workflows/order/step-results.js';
+import type { OrderLineRequest, OrderStatus } from '../workflows/types.js';
+import { businessErrorsAsFailures } from './failures.js';
+import { shortLinesOf } from './short-lines.js';
+
+export interface SuborderActivityDeps {
+  warehouseStock: Pick<WarehouseStockRepository, 'allocateItem' | 'releaseAllocation' | 'shipAllocation'>;
+  suborders: Pick<SuborderRepository, 'createSuborders' | 'transitionSuborder'>;
+  orders: Pick<OrderRepository, 'transitionOrder'>;
+}
+
+interface OrderKey {
+  orderId: string;
+  customerId: string;
+}
+
+interface AllocationRef {
+  itemId: string;
+  warehouseId: string;
+}
+
+export function createSuborderActivities(deps: SuborderActivityDeps) {
+  /** The order statuses the suborders' progress implies, in lifecycle order (each a no-op when repeated). */
+  const recordOrderStatuses = async (order: OrderKey, statuses: readonly OrderStatus[]) => {
+    for (const to of statuses) {
+      await businessErrorsAsFailures(() => deps.orders.transitionOrder({ ...order, to }));
+    }
+  };
+
+  return {
+    /**
+     * Allocates each item's planned parts (one transaction per item, on its shard, in parallel). When every
+     * item got its units, records the whole split (`suborders`: this round's and earlier rounds').
+     */
+    async allocateSuborders(
+      order: OrderKey & {
+        items: { itemId: string; parts: { warehouseId: string; quantity: number }[] }[];
+        suborders: { warehouseId: string; lines: OrderLineRequest[] }[];
+      },
+    ): Promise<AllocationResult> {
+      const results = await Promise.allSettled(
+        order.items.map((item) => deps.warehouseStock.allocateItem({ orderId: order.orderId, ...item })),
+      );
+      const lostItemIds: string[] = [];
+      results.forEach((result, index) => {
+        if (result.status === 'fulfilled') return;
+        if (!shortLinesOf(result.reason)) throw result.reason;
+        lostItemIds.push(order.items[index]!.itemId);
+      });
+      if (lostItemIds.length > 0) return { ok: false, lostItemIds };
+      await businessErrorsAsFailures(() =>
+        deps.suborders.createSuborders({
+          customerId: order.customerId,
+          orderId: order.orderId,
+          suborders: order.suborders,
+        }),
+      );
+      return { ok: true };
+    },
+
+    /**
+     * A warehouse event: SHIPPED (its units leave the warehouse) or DELIVERED, then the order statuses
+     * that follow from it.
+     */
+    async advanceSuborder(
+      change: OrderKey & {
+        suborderId: string;
+        warehouseId: string;
+        itemIds: string[];
+        to: 'SHIPPED' | 'DELIVERED';
+        orderStatuses: OrderStatus[];
+      },
+    ): Promise<void> {
+      if (change.to === 'SHIPPED') {
+        await businessErrorsAsFailures(() =>
+          Promise.all(
+            change.itemIds.map((itemId) =>
+              deps.warehouseStock.shipAllocation({
+                orderId: change.orderId,
+                itemId,
+                warehouseId: change.warehouseId,
+              }),
+            ),
+          ),
+        );
+      }
+      await setSuborderStatus(change, change.suborderId, change.to);
+      await recordOrderStatuses(change, change.orderStatuses);
+    },
+
+    /** A cancel before anything shipped: every allocation goes back to its warehouse, suborders CANCELLED. */
+    async cancelSuborders(
+      order: OrderKey & { allocations: AllocationRef[]; suborderIds: string[] },
+    ): Promise<void> {
+      await businessErrorsAsFailures(() =>
+        Promise.all(
+          order.allocations.map((a) =>
+            deps.warehouseStock.releaseAllocation({ orderId: order.orderId, ...a }),
+          ),
+        ),
+      );
+      for (const suborderId of order.suborderIds) await setSuborderStatus(order, suborderId, 'CANCELLED');
+    },
+  };
+
+  function setSuborderStatus(order: OrderKey, suborderId: string, to: SuborderStatus) {
+    return businessErrorsAsFailures(() =>
+      deps.suborders.transitionSuborder({ customerId: order.customerId, suborderId, to }),
+    );
+  }
+}
+
+export type SuborderActivities = ReturnType<typeof createSuborderActivities>;

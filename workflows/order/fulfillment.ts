@@ -1,0 +1,204 @@
+/**
+ * The warehouse split of a paid V2 order, inside the order workflow (no child workflow, no signals back
+ * and forth): plan suborders, allocate them, notify the warehouses, then follow each suborder through
+ * shipping and delivery, or give everything back when the order is cancelled before anything ships.
+ */
+import { condition } from '@temporalio/workflow';
+import { centroid, destinationOf } from '../../domain/destinations.js';
+import { planSplit, type Suborder } from '../../domain/split-planner.js';
+import { suborderIdFor } from '../../domain/suborder-id.js';
+import { fulfillmentPath, statusFromSuborders } from '../order-rules.js';
+import type { OrderLineRequest, OrderState, OrderStatus, ShippingAddress, SuborderState } from '../types.js';
+import { localSteps, warehouseSteps } from './steps.js';
+
+/** How long to wait before planning again when the warehouses cannot serve the order right now. */
+const REPLAN_DELAY_MS = 10_000;
+
+export interface WarehouseEvent {
+  kind: 'SHIP' | 'DELIVER';
+  suborderId: string;
+}
+
+export interface FulfillmentContext {
+  orderId: string;
+  customerId: string;
+  warehouseTaskQueue: string;
+  state: OrderState;
+  cancelRequested(): boolean;
+  /** Shows a persisted order status in the query and the search attributes. */
+  publish(status: OrderStatus): void;
+}
+
+type ItemParts = { itemId: string; parts: { warehouseId: string; quantity: number }[] };
+
+/** The plan's parts grouped by item: each item is allocated in one transaction on its shard. */
+function partsByItem(suborders: readonly Suborder[]): ItemParts[] {
+  const byItem = new Map<string, ItemParts['parts']>();
+  for (const suborder of suborders) {
+    for (const line of suborder.lines) {
+      const parts = byItem.get(line.itemId) ?? [];
+      parts.push({ warehouseId: suborder.warehouseId, quantity: line.quantity });
+      byItem.set(line.itemId, parts);
+    }
+  }
+  return [...byItem.entries()].map(([itemId, parts]) => ({ itemId, parts }));
+}
+
+/** `byWarehouse` with the items' parts added (a new map). */
+function withParts(
+  byWarehouse: ReadonlyMap<string, OrderLineRequest[]>,
+  items: readonly ItemParts[],
+): Map<string, OrderLineRequest[]> {
+  const next = new Map([...byWarehouse].map(([warehouseId, lines]) => [warehouseId, [...lines]]));
+  for (const { itemId, parts } of items) {
+    for (const part of parts) {
+      next.set(part.warehouseId, [
+        ...(next.get(part.warehouseId) ?? []),
+        { itemId, quantity: part.quantity },
+      ]);
+    }
+  }
+  return next;
+}
+
+function suborderList(byWarehouse: ReadonlyMap<string, OrderLineRequest[]>) {
+  return [...byWarehouse.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([warehouseId, lines]) => ({ warehouseId, lines }));
+}
+
+export class Fulfillment {
+  /** Suborders a ship event was accepted for: from then on the order can no longer be cancelled. */
+  readonly shipRequested = new Set<string>();
+  private readonly events: WarehouseEvent[] = [];
+  private allocated = new Map<string, OrderLineRequest[]>();
+  private persisted: OrderStatus = 'PENDING';
+
+  constructor(private readonly order: FulfillmentContext) {}
+
+  suborder(suborderId: string): SuborderState | undefined {
+    return this.order.state.suborders.find((s) => s.suborderId === suborderId);
+  }
+
+  /** Queues a warehouse event for the lifecycle, which applies events one at a time, in arrival order. */
+  request(event: WarehouseEvent): void {
+    if (event.kind === 'SHIP') this.shipRequested.add(event.suborderId);
+    this.events.push(event);
+  }
+
+  async run(lines: OrderLineRequest[], address: ShippingAddress): Promise<'DELIVERED' | 'CANCELLED'> {
+    const split = await this.allocate(lines, address);
+    if (!split || this.order.cancelRequested()) {
+      await this.cancel();
+      return 'CANCELLED';
+    }
+    const warehouse = warehouseSteps(this.order.warehouseTaskQueue);
+    const { orderId, customerId } = this.order;
+    await Promise.all(
+      this.order.state.suborders.map(({ suborderId }) =>
+        warehouse.notifyWarehouse({ customerId, orderId, suborderId }),
+      ),
+    );
+    return this.follow();
+  }
+
+  /**
+   * Plans and allocates until every line has its warehouses; an item that lost a race for a warehouse's
+   * units is planned again with fresh availability, items already allocated keep theirs. False when
+   * the order was cancelled while waiting for stock.
+   */
+  private async allocate(lines: OrderLineRequest[], address: ShippingAddress): Promise<boolean> {
+    const { orderId, customerId } = this.order;
+    let remaining = lines;
+    while (remaining.length > 0) {
+      const { warehouses, availability } = await localSteps.loadSplitInputs(remaining.map((l) => l.itemId));
+      const plan = planSplit({
+        lines: remaining,
+        availability,
+        warehouses,
+        destination: destinationOf(address) ?? centroid(warehouses),
+      });
+      if (!plan.ok) {
+        if (await condition(() => this.order.cancelRequested(), REPLAN_DELAY_MS)) return false;
+        continue;
+      }
+      const items = partsByItem(plan.suborders);
+      const result = await localSteps.allocateSuborders({
+        orderId,
+        customerId,
+        items,
+        suborders: suborderList(withParts(this.allocated, items)),
+      });
+      const lost = new Set(result.ok ? [] : result.lostItemIds);
+      this.allocated = withParts(
+        this.allocated,
+        items.filter((item) => !lost.has(item.itemId)),
+      );
+      remaining = remaining.filter((line) => lost.has(line.itemId));
+    }
+    this.order.state.suborders = suborderList(this.allocated).map(({ warehouseId, lines }) => ({
+      suborderId: suborderIdFor(orderId, warehouseId),
+      warehouseId,
+      lines,
+      status: 'ALLOCATED',
+    }));
+    return true;
+  }
+
+  /** Applies warehouse events until every suborder is delivered, or the order is cancelled. */
+  private async follow(): Promise<'DELIVERED' | 'CANCELLED'> {
+    const { state } = this.order;
+    for (;;) {
+      await condition(() => this.events.length > 0 || this.order.cancelRequested());
+      // A cancel is only accepted while nothing has shipped or been asked to ship.
+      if (this.order.cancelRequested()) {
+        await this.cancel();
+        return 'CANCELLED';
+      }
+      await this.apply(this.events.shift()!);
+      if (state.suborders.every((s) => s.status === 'DELIVERED')) return 'DELIVERED';
+    }
+  }
+
+  private async apply(event: WarehouseEvent): Promise<void> {
+    const target = this.suborder(event.suborderId);
+    const from = event.kind === 'SHIP' ? 'ALLOCATED' : 'SHIPPED';
+    if (!target || target.status !== from) return;
+    const to = event.kind === 'SHIP' ? 'SHIPPED' : 'DELIVERED';
+    const after = this.order.state.suborders.map(
+      (s): SuborderState => (s === target ? { ...s, status: to } : s),
+    );
+    const orderStatuses = fulfillmentPath(this.persisted, statusFromSuborders(after)) as OrderStatus[];
+    await localSteps.advanceSuborder({
+      orderId: this.order.orderId,
+      customerId: this.order.customerId,
+      suborderId: target.suborderId,
+      warehouseId: target.warehouseId,
+      itemIds: target.lines.map((l) => l.itemId),
+      to,
+      orderStatuses,
+    });
+    target.status = to;
+    const latest = orderStatuses.at(-1);
+    if (latest) {
+      this.persisted = latest;
+      this.order.publish(latest);
+    }
+  }
+
+  /** Every allocation back to its warehouse and every suborder CANCELLED. */
+  private async cancel(): Promise<void> {
+    const allocations = [...this.allocated].flatMap(([warehouseId, lines]) =>
+      lines.map((line) => ({ itemId: line.itemId, warehouseId })),
+    );
+    const { suborders } = this.order.state;
+    if (allocations.length === 0 && suborders.length === 0) return;
+    await localSteps.cancelSuborders({
+      orderId: this.order.orderId,
+      customerId: this.order.customerId,
+      allocations,
+      suborderIds: suborders.map((s) => s.suborderId),
+    });
+    for (const s of suborders) s.status = 'CANCELLED';
+  }
+}
