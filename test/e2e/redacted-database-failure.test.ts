@@ -23,6 +23,8 @@ const ADDRESS = {
   country: 'GB',
 };
 const PERSONAL = ['Lovelace', 'St James', 'SW1Y', PAYMENT_TOKEN];
+/** The step that writes PAYING with the address: a local activity today, a regular one in legacy orders. */
+const PAYING_WRITES = ['startPaying', 'setOrderStatus'];
 
 describe('a status write the database refuses, on the real platform', function () {
   this.timeout(120_000);
@@ -54,17 +56,12 @@ describe('a status write the database refuses, on the real platform', function (
       let failed: { failure: object; type?: string | null; nonRetryable?: boolean | null } | undefined;
       for (let i = 0; i < 150 && !failed; i++) {
         const events = (await handle.fetchHistory()).events ?? [];
-        const scheduled = new Map(
-          events
-            .filter((e) => e.activityTaskScheduledEventAttributes)
-            .map((e) => [String(e.eventId), e.activityTaskScheduledEventAttributes!.activityType?.name]),
-        );
-        const event = events.find(
-          (e) =>
-            e.activityTaskFailedEventAttributes &&
-            scheduled.get(String(e.activityTaskFailedEventAttributes.scheduledEventId)) === 'setOrderStatus',
-        );
-        const failure = event?.activityTaskFailedEventAttributes?.failure;
+        // A regular activity's failure is an ActivityTaskFailed event; a local activity's, its marker's.
+        const failure = events
+          .map(
+            (e) => e.activityTaskFailedEventAttributes?.failure ?? e.markerRecordedEventAttributes?.failure,
+          )
+          .find((f) => f?.applicationFailureInfo?.type === FAILURE.databaseRejected);
         if (failure) {
           failed = {
             failure,
@@ -90,7 +87,8 @@ describe('a status write the database refuses, on the real platform', function (
         else entries[entries.length - 1] += `\n${line}`;
       }
       const entry = entries.find(
-        (e) => /Activity failed/.test(e) && /activityType: 'setOrderStatus'/.test(e),
+        (e) =>
+          /Activity failed/.test(e) && new RegExp(`activityType: '(${PAYING_WRITES.join('|')})'`).test(e),
       );
       assert.ok(entry, `the worker logs the failure: ${entries.slice(-5).join('\n')}`);
       assert.match(entry, /ApplicationFailure: database call failed \(permanent\), code 22[0-9A-Z]{3}/);
