@@ -140,9 +140,9 @@ export function createStockRepository(deps: StockRepositoryDeps): StockRepositor
   }
 
   /**
-   * Runs a reservation statement; a concurrent call with the same key that inserted the effect row
-   * first makes ours fail on the primary key, which rolls the whole statement back (its decrement
-   * too). That is a lost race: the retry finds the row and answers with it.
+   * Runs a reservation statement. An effect row already recorded for the key (by an earlier or a
+   * concurrent call) makes its insert fail on the primary key, which rolls the whole statement back,
+   * decrement included: LOST_RACE, and the caller answers with the recorded row.
    */
   async function unlessDuplicate<T>(statement: () => Promise<T>): Promise<T | typeof LOST_RACE> {
     try {
@@ -156,8 +156,9 @@ export function createStockRepository(deps: StockRepositoryDeps): StockRepositor
 
   /**
    * One line in one statement, the hot path of a flash sale: the conditional decrement
-   * (`available >= quantity`, bumping `version`) and the effect row, both only when no row is recorded
-   * for the key. Only when nothing happened does a second read tell short from unknown.
+   * (`available >= quantity`, bumping `version`) and, for the row it took, the effect row. A repeat
+   * (the key already recorded) fails on the primary key, which rolls the decrement back with it. Only
+   * when nothing was written does a second read tell a repeat, short or unknown apart.
    */
   function reserveOneLine(
     sql: postgres.Sql,
@@ -166,33 +167,24 @@ export function createStockRepository(deps: StockRepositoryDeps): StockRepositor
     expiresAt: Date | null,
   ): Promise<Reservation> {
     const { itemId, quantity } = line;
+    const key = { orderId, itemId };
     return retryOnLostRace(deps, 'stock', itemId, async () => {
-      const rows = await unlessDuplicate(
-        () => sql<(Reservation & { source: 'placed' | 'existing' })[]>`
-          with existing as (
-            select ${RESERVATION_COLUMNS(sql)} from stock_reservations
-            where order_id = ${orderId} and item_id = ${itemId}
-          ),
-          taken as (
+      const placed = await unlessDuplicate(
+        () => sql<Reservation[]>`
+          with taken as (
             update stock set available = available - ${quantity}, version = version + 1, updated_at = now()
-            where item_id = ${itemId} and available >= ${quantity} and not exists (select 1 from existing)
+            where item_id = ${itemId} and available >= ${quantity}
             returning item_id
-          ),
-          placed as (
-            insert into stock_reservations (order_id, item_id, quantity, status, expires_at)
-            select ${orderId}::text, item_id, ${quantity}::int, 'RESERVED', ${expiresAt}::timestamptz from taken
-            returning ${RESERVATION_COLUMNS(sql)}
           )
-          select 'placed' as source, * from placed
-          union all
-          select 'existing' as source, * from existing`,
+          insert into stock_reservations (order_id, item_id, quantity, status, expires_at)
+          select ${orderId}::text, item_id, ${quantity}::int, 'RESERVED', ${expiresAt}::timestamptz from taken
+          returning ${RESERVATION_COLUMNS(sql)}`,
       );
-      if (rows === LOST_RACE) return LOST_RACE;
-      const [row] = rows;
-      if (row) {
-        const { source, ...reservation } = row;
-        if (source === 'existing') assertSameRequest(reservation, { orderId, itemId }, quantity);
-        return reservation;
+      if (placed !== LOST_RACE && placed[0]) return placed[0];
+      const recorded = await repository.getReservation(key);
+      if (recorded) {
+        assertSameRequest(recorded, key, quantity);
+        return recorded;
       }
       const level = await repository.getStock(itemId);
       if (!level) throw new NotFoundError('item', itemId);
