@@ -193,6 +193,7 @@ async function openOrdersPhase(
     begun: result.tally.open,
     errors: result.tally.errors,
     serverErrors: result.tally.serverErrors,
+    errorSamples: result.tally.errorSamples,
     seconds: result.seconds,
     workerRssMiBBefore: before,
     workerRssMiBAfter: rssMiB(workerPid),
@@ -269,6 +270,7 @@ async function main(): Promise<void> {
       ['loop', loop?.errorSamples],
       ['flash', flash?.errorSamples],
       ['ceiling', ceiling?.errorSamples],
+      ['open orders', openOrders?.errorSamples],
     ] as const) {
       if (samples?.length)
         console.log(`${label} errors, first ${samples.length}:\n  ${samples.join('\n  ')}`);

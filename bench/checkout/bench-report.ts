@@ -67,6 +67,7 @@ export interface OpenOrdersReport {
   begun: number;
   errors: number;
   serverErrors: number;
+  errorSamples: string[];
   seconds: number;
   workerRssMiBBefore: number;
   workerRssMiBAfter: number;
