@@ -16,7 +16,7 @@ import { runCeiling } from './ceiling/ceiling-driver.js';
 import { assertValidShape, describeShape, ORDER_FLOW_SHAPE } from './ceiling/flow-shape.js';
 import { type BenchCatalog, seedBenchCatalog } from './checkout/bench-catalog.js';
 import { renderChart } from './checkout/bench-chart.js';
-import { type BenchOptions, parseBenchOptions, USAGE } from './checkout/bench-options.js';
+import { type BenchOptions, type Phase, parseBenchOptions, USAGE } from './checkout/bench-options.js';
 import type {
   BenchReport,
   CeilingReport,
@@ -35,6 +35,7 @@ import {
 } from './checkout/checkout-phases.js';
 import { evenSample, historyCostPerFlow } from './checkout/histories.js';
 import { cpuDelta, rssMiB, treeCpuSeconds } from './checkout/proc-stats.js';
+import { waitUntilQuiet } from './checkout/quiet.js';
 
 const JWT_SECRET = 'bench-jwt-secret';
 /** Longer than any run, so no checkout of the open-orders phase expires while it is measured. */
@@ -243,11 +244,17 @@ async function main(): Promise<void> {
       runId: startedAt.replace(/\D/g, ''),
     });
     const context: PhaseContext = { baseUrl: stack.baseUrl, jwtSecret: JWT_SECRET };
-    const run = (phase: string) => !options.skip.has(phase as never);
-    const loop = run('loop') ? await loopPhase(stack, client, context, catalog, options) : null;
-    const flash = run('flash') ? await flashPhase(stack, context, catalog, options) : null;
-    const ceiling = run('ceiling') ? await ceilingPhase(stack, client, options, loop) : null;
-    const openOrders = run('open-orders') ? await openOrdersPhase(stack, context, catalog, options) : null;
+    /** Runs the phase unless skipped, once what the previous phase left behind is done. */
+    const run = async <T>(phase: Phase, measure: () => Promise<T>): Promise<T | null> => {
+      if (options.skip.has(phase)) return null;
+      const waited = await waitUntilQuiet(stack.pids());
+      if (waited > 5) say(`waited ${waited.toFixed(0)} s for the platform to finish earlier work`);
+      return measure();
+    };
+    const loop = await run('loop', () => loopPhase(stack, client, context, catalog, options));
+    const flash = await run('flash', () => flashPhase(stack, context, catalog, options));
+    const ceiling = await run('ceiling', () => ceilingPhase(stack, client, options, loop));
+    const openOrders = await run('open-orders', () => openOrdersPhase(stack, context, catalog, options));
     const report: BenchReport = {
       startedAt,
       finishedAt: new Date().toISOString(),
