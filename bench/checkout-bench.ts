@@ -188,7 +188,7 @@ async function openOrdersPhase(
     itemIds: catalog.loopItemIds,
   });
   // Let the last workflow tasks finish before reading the worker's memory.
-  await new Promise((resolve) => setTimeout(resolve, 5_000));
+  await waitUntilQuiet(stack.pids());
   return {
     requested: result.requested,
     begun: result.tally.open,
