@@ -2,7 +2,7 @@
  * `node --import tsx bench/hot-item-reservations.ts [--runs 5] [--reservers 1000] [--pool 100]`
  *
  * One hot item with as many units as reservers, all reserving one unit at once through one pool:
- * the repository's reservation (effect row + version-checked UPDATE + jittered retries) against a
+ * the repository's reservation (one statement: the keyed effect row and the conditional decrement) against a
  * baseline plain `UPDATE stock SET available = available - 1 WHERE available >= 1`. Starts its own
  * throwaway PostgreSQL shard, prints medians of several runs, and exits.
  */
@@ -153,7 +153,7 @@ async function main(): Promise<void> {
       'retries/success (median)': Number(median(results.map((r) => r.retriesPerSuccess)).toFixed(2)),
       'p99 latency ms (median)': Math.round(median(results.map((r) => r.p99Ms))),
     });
-    const repoRow = row('repository: effect row + version check + retries', repository);
+    const repoRow = row('repository: one statement (effect row + conditional decrement)', repository);
     const baseRow = row('baseline: UPDATE … WHERE available >= 1', baseline);
     console.log(
       `\none hot item, ${RESERVERS} concurrent reservers of 1 unit, pool of ${POOL} connections, ${RUNS} runs each`,

@@ -64,6 +64,29 @@ export interface StockRepositoryDeps extends VersionRetryOptions {
 
 type Tx = postgres.TransactionSql;
 
+/** One line's row of the reservation statement. */
+interface ReserveLineOutcome {
+  itemId: string;
+  requested: number;
+  hasStock: boolean;
+  available: number | null;
+  /** `placed` by this statement, `existing` from an earlier call, null when nothing was written. */
+  source: 'placed' | 'existing' | null;
+  quantity: number | null;
+  status: ReservationStatus | null;
+  expiresAt: Date | null;
+  version: number | null;
+}
+
+const reservationOf = (orderId: string, line: ReserveLineOutcome): Reservation => ({
+  orderId,
+  itemId: line.itemId,
+  quantity: line.quantity!,
+  status: line.status!,
+  expiresAt: line.expiresAt,
+  version: line.version!,
+});
+
 const RESERVATION_COLUMNS = (sql: Tx | postgres.Sql) =>
   sql`order_id as "orderId", item_id as "itemId", quantity, status, expires_at as "expiresAt", version`;
 
@@ -101,33 +124,158 @@ export function createStockRepository(deps: StockRepositoryDeps): StockRepositor
     });
   }
 
-  async function reserveOne(
-    tx: Tx,
+  /** A line recorded before (a retried activity) answers as recorded, unless it asked for another quantity. */
+  function assertSameRequest(
+    recorded: { quantity: number; status: ReservationStatus },
+    key: ReservationKey,
+    requested: number,
+  ) {
+    const isTombstone = recorded.status === 'RELEASED' && recorded.quantity === 0;
+    if (!isTombstone && recorded.quantity !== requested) {
+      throw new IdempotencyKeyConflictError(
+        `reservation ${key.orderId}/${key.itemId}`,
+        `quantity ${recorded.quantity} recorded, ${requested} asked`,
+      );
+    }
+  }
+
+  /**
+   * Runs a reservation statement. An effect row already recorded for the key (by an earlier or a
+   * concurrent call) makes its insert fail on the primary key, which rolls the whole statement back,
+   * decrement included: LOST_RACE, and the caller answers with the recorded row.
+   */
+  async function unlessDuplicate<T>(statement: () => Promise<T>): Promise<T | typeof LOST_RACE> {
+    try {
+      return await statement();
+    } catch (error) {
+      const { code, constraint_name } = error as { code?: unknown; constraint_name?: unknown };
+      if (code === '23505' && constraint_name === 'stock_reservations_order_id_item_id_pk') return LOST_RACE;
+      throw error;
+    }
+  }
+
+  /**
+   * One line in one statement, the hot path of a flash sale: the conditional decrement
+   * (`available >= quantity`, bumping `version`) and, for the row it took, the effect row. A repeat
+   * (the key already recorded) fails on the primary key, which rolls the decrement back with it. Only
+   * when nothing was written does a second read tell a repeat, short or unknown apart.
+   */
+  function reserveOneLine(
+    sql: postgres.Sql,
     orderId: string,
     line: { itemId: string; quantity: number },
     expiresAt: Date | null,
-  ): Promise<{ reservation: Reservation } | { short: ShortLine }> {
-    // The effect row first; the insert only happens for an item that exists.
-    const [inserted] = await tx<Reservation[]>`
-      insert into stock_reservations (order_id, item_id, quantity, status, expires_at)
-      select ${orderId}::text, ${line.itemId}::text, ${line.quantity}::int, 'RESERVED', ${expiresAt}::timestamptz
-      where exists (select 1 from items where item_id = ${line.itemId})
-      on conflict (order_id, item_id) do nothing
-      returning ${RESERVATION_COLUMNS(tx)}`;
-    if (!inserted) {
-      const existing = await lockReservation(tx, { orderId, itemId: line.itemId });
-      if (!existing) throw new NotFoundError('item', line.itemId);
-      const isTombstone = existing.status === 'RELEASED' && existing.quantity === 0;
-      if (!isTombstone && existing.quantity !== line.quantity) {
-        throw new IdempotencyKeyConflictError(
-          `reservation ${orderId}/${line.itemId}`,
-          `quantity ${existing.quantity} recorded, ${line.quantity} asked`,
-        );
+  ): Promise<Reservation> {
+    const { itemId, quantity } = line;
+    const key = { orderId, itemId };
+    return retryOnLostRace(deps, 'stock', itemId, async () => {
+      const placed = await unlessDuplicate(
+        () => sql<Reservation[]>`
+          with taken as (
+            update stock set available = available - ${quantity}, version = version + 1, updated_at = now()
+            where item_id = ${itemId} and available >= ${quantity}
+            returning item_id
+          )
+          insert into stock_reservations (order_id, item_id, quantity, status, expires_at)
+          select ${orderId}::text, item_id, ${quantity}::int, 'RESERVED', ${expiresAt}::timestamptz from taken
+          returning ${RESERVATION_COLUMNS(sql)}`,
+      );
+      if (placed !== LOST_RACE && placed[0]) return placed[0];
+      const recorded = await repository.getReservation(key);
+      if (recorded) {
+        assertSameRequest(recorded, key, quantity);
+        return recorded;
       }
-      return { reservation: existing };
+      const level = await repository.getStock(itemId);
+      if (!level) throw new NotFoundError('item', itemId);
+      // Units came back (a release or restock) between the two reads: try again.
+      if (level.available >= quantity) return LOST_RACE;
+      throw new OutOfStockError([{ itemId, requested: quantity, available: level.available }]);
+    });
+  }
+
+  /**
+   * Several lines of one shard in one statement: lock their stock rows (in byte order, as every other
+   * multi-item write does), decide all-or-nothing from those current levels, then decrement and insert
+   * the effect rows of the lines not recorded before. In READ COMMITTED the locks make the levels the
+   * statement decides on the latest committed ones, so it never oversells.
+   */
+  async function reserveSeveralLines(
+    sql: postgres.Sql,
+    orderId: string,
+    lines: readonly { itemId: string; quantity: number }[],
+    expiresAt: Date | null,
+  ): Promise<Reservation[]> {
+    const itemIds = lines.map((l) => l.itemId);
+    const outcomes = await retryOnLostRace(deps, 'stock', itemIds.join(','), () =>
+      unlessDuplicate(
+        () => sql<ReserveLineOutcome[]>`
+          with line as (
+            select l.item_id, l.quantity, l.ord
+            from unnest(${itemIds}::text[], ${lines.map((l) => l.quantity)}::int[])
+              with ordinality as l(item_id, quantity, ord)
+          ),
+          existing as (
+            select * from stock_reservations where order_id = ${orderId} and item_id = any(${itemIds}::text[])
+          ),
+          level as (
+            select item_id, available from stock
+            where item_id = any(${itemIds}::text[])
+            order by item_id collate "C"
+            for update
+          ),
+          verdict as (
+            select coalesce(bool_and(
+              case when e.item_id is not null
+                then (e.status = 'RELEASED' and e.quantity = 0) or e.quantity = l.quantity
+                else coalesce(v.available >= l.quantity, false)
+              end), false) as go
+            from line l
+            left join existing e on e.item_id = l.item_id
+            left join level v on v.item_id = l.item_id
+          ),
+          taken as (
+            update stock s set available = s.available - l.quantity, version = s.version + 1, updated_at = now()
+            from line l
+            where s.item_id = l.item_id and (select go from verdict)
+              and not exists (select 1 from existing e where e.item_id = l.item_id)
+            returning s.item_id, l.quantity
+          ),
+          placed as (
+            insert into stock_reservations (order_id, item_id, quantity, status, expires_at)
+            select ${orderId}::text, item_id, quantity, 'RESERVED', ${expiresAt}::timestamptz from taken
+            returning *
+          )
+          select l.item_id as "itemId", l.quantity as requested,
+                 v.item_id is not null as "hasStock", v.available,
+                 case when p.item_id is not null then 'placed' when e.item_id is not null then 'existing' end as source,
+                 coalesce(p.quantity, e.quantity) as quantity,
+                 coalesce(p.status, e.status) as status,
+                 coalesce(p.expires_at, e.expires_at) as "expiresAt",
+                 coalesce(p.version, e.version) as version
+          from line l
+          left join level v on v.item_id = l.item_id
+          left join existing e on e.item_id = l.item_id
+          left join placed p on p.item_id = l.item_id
+          order by l.ord`,
+      ),
+    );
+    const short: ShortLine[] = [];
+    const reservations: Reservation[] = [];
+    for (const line of outcomes) {
+      const { itemId, requested } = line;
+      if (line.source === null) {
+        if (!line.hasStock) throw new NotFoundError('item', itemId);
+        if (line.available! < requested) short.push({ itemId, requested, available: line.available! });
+        continue;
+      }
+      const reservation = reservationOf(orderId, line);
+      if (line.source === 'existing') assertSameRequest(reservation, { orderId, itemId }, requested);
+      reservations.push(reservation);
     }
-    const short = await adjustAvailable(tx, line.itemId, -line.quantity);
-    return short ? { short } : { reservation: inserted };
+    // Nothing was written unless every line fits.
+    if (short.length > 0) throw new OutOfStockError(short);
+    return reservations;
   }
 
   async function releaseOne(tx: Tx, key: ReservationKey): Promise<Reservation> {
@@ -203,19 +351,9 @@ export function createStockRepository(deps: StockRepositoryDeps): StockRepositor
         lines.map((l) => l.itemId),
       );
       for (const l of lines) assertQuantity(l.quantity);
-      const shard = shardOfItems(keys.map((k) => k.itemId));
-      return shard.sql.begin(async (tx) => {
-        const reservations: Reservation[] = [];
-        const short: ShortLine[] = [];
-        for (const line of inLockOrder(lines)) {
-          const outcome = await reserveOne(tx, orderId, line, expiresAt);
-          if ('short' in outcome) short.push(outcome.short);
-          else reservations.push(outcome.reservation);
-        }
-        // Throwing rolls back the lines that did fit: all or nothing on this shard.
-        if (short.length > 0) throw new OutOfStockError(short);
-        return reservations;
-      });
+      const { sql } = shardOfItems(keys.map((k) => k.itemId));
+      if (lines.length === 1) return [await reserveOneLine(sql, orderId, lines[0]!, expiresAt)];
+      return reserveSeveralLines(sql, orderId, inLockOrder(lines), expiresAt);
     },
 
     async reserve({ orderId, itemId, quantity, expiresAt }) {

@@ -48,4 +48,44 @@ describe('reservations on a hot item', () => {
     assert.ok(connections!.n >= 100, `writers used separate connections (saw ${connections!.n})`);
     console.log(`      ${lostRaces} lost races retried for ${STOCK} successes`);
   });
+
+  it('never oversells two hot items reserved together: 20 units each, 60 concurrent two-line orders', async () => {
+    const first = await createStockedItem(shardSet, { a: 20 });
+    let second = uniqueId('item');
+    while (shardSet.forItem(second) !== shardSet.forItem(first)) second = uniqueId('item');
+    await createStockedItem(shardSet, { b: 20 }, { itemId: second });
+    const stock = createStockRepository({ shardSet });
+
+    const { fulfilled, rejected } = await settleAll(60, (i) =>
+      stock.reserveLines({
+        orderId: uniqueId(`pair-${i}`),
+        // Half the orders list the lines the other way round: the statement locks in one order anyway.
+        lines:
+          i % 2
+            ? [
+                { itemId: first, quantity: 1 },
+                { itemId: second, quantity: 1 },
+              ]
+            : [
+                { itemId: second, quantity: 1 },
+                { itemId: first, quantity: 1 },
+              ],
+        expiresAt: null,
+      }),
+    );
+
+    assert.equal(fulfilled.length, 20, 'exactly the stock is reserved, both lines at once');
+    assert.equal(rejected.length, 40);
+    for (const error of rejected) {
+      assert.ok(error instanceof OutOfStockError, `expected OutOfStockError, got ${String(error)}`);
+    }
+    for (const itemId of [first, second]) {
+      const level = await stock.getStock(itemId);
+      assert.deepEqual([level?.available, level?.version], [0, 20]);
+    }
+    const [rows] = await shardSet.forItem(first).sql<{ n: number }[]>`
+      select count(*)::int as n from stock_reservations where item_id in (${first}, ${second})`;
+    assert.equal(rows!.n, 40, 'two effect rows per placed order, none for the refused');
+    assert.deepEqual(await checkInvariants(shardSet, { itemIds: [first, second], orderIds: [] }), []);
+  });
 });

@@ -34,6 +34,19 @@ describe('stock, warehouse and payment effects', () => {
     };
   }
 
+  /** `count` new items on one shard (the shard of `near` when given), each with `units`. */
+  async function itemsOnOneShard(count: number, units: { a: number }, near?: string): Promise<string[]> {
+    const ids: string[] = near ? [near] : [uniqueId('item')];
+    const home = shardSet.forItem(ids[0]!);
+    while (ids.length < count + (near ? 1 : 0)) {
+      const candidate = uniqueId('item');
+      if (shardSet.forItem(candidate) === home) ids.push(candidate);
+    }
+    if (near) ids.shift();
+    for (const itemId of ids) await createStockedItem(shardSet, units, { itemId });
+    return ids;
+  }
+
   async function assertInvariants(itemId: string) {
     assert.deepEqual(await checkInvariants(shardSet, { itemIds: [itemId], orderIds: [] }), []);
   }
@@ -65,6 +78,50 @@ describe('stock, warehouse and payment effects', () => {
     await assertInvariants(itemId);
   });
 
+  it('the same reservation sent concurrently holds the units once and answers the same to every call', async () => {
+    const itemId = await createStockedItem(shardSet, { a: 10 });
+    const orderId = uniqueId('ord');
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, () => stock.reserve({ orderId, itemId, quantity: 3, expiresAt: null })),
+    );
+    for (const answer of answers) assert.deepEqual(answer, answers[0]);
+    assert.deepEqual([answers[0]!.status, answers[0]!.quantity], ['RESERVED', 3]);
+    const level = await stock.getStock(itemId);
+    assert.deepEqual([level?.available, level?.version], [7, 1], 'one decrement, one version step');
+    await assertInvariants(itemId);
+  });
+
+  it('several lines reserved twice, and concurrently, hold each line once', async () => {
+    const [first, second] = (await itemsOnOneShard(2, { a: 5 })) as [string, string];
+    const orderId = uniqueId('ord');
+    const lines = [
+      { itemId: first, quantity: 2 },
+      { itemId: second, quantity: 1 },
+    ];
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () => stock.reserveLines({ orderId, lines, expiresAt: null })),
+    );
+    const replay = await stock.reserveLines({ orderId, lines: [...lines].reverse(), expiresAt: null });
+    for (const answer of [...answers, replay]) assert.deepEqual(answer, answers[0]);
+    assert.equal(answers[0]!.length, 2);
+    for (const [itemId, left] of [
+      [first, 3],
+      [second, 4],
+    ] as const) {
+      const level = await stock.getStock(itemId);
+      assert.deepEqual(
+        [level?.available, level?.version],
+        [left, 1],
+        `${itemId}: one decrement, one version step`,
+      );
+      await assertInvariants(itemId);
+    }
+    await assert.rejects(
+      stock.reserveLines({ orderId, lines: [{ itemId: first, quantity: 3 }, lines[1]!], expiresAt: null }),
+      IdempotencyKeyConflictError,
+    );
+  });
+
   it('a release applied twice gives the units back once', async () => {
     const itemId = await createStockedItem(shardSet, { a: 5 });
     const orderId = uniqueId('ord');
@@ -92,17 +149,9 @@ describe('stock, warehouse and payment effects', () => {
   });
 
   it('reserves every line of one shard or none, naming each short line', async () => {
-    const first = await createStockedItem(shardSet, { a: 3 });
-    // Find more items on the same shard as the first.
-    const home = shardSet.forItem(first);
-    const sameShard: string[] = [];
-    while (sameShard.length < 2) {
-      const candidate = uniqueId('item');
-      if (shardSet.forItem(candidate) === home) sameShard.push(candidate);
-    }
-    const [second, third] = sameShard as [string, string];
-    await createStockedItem(shardSet, { a: 1 }, { itemId: second });
-    await createStockedItem(shardSet, { a: 10 }, { itemId: third });
+    const [first] = (await itemsOnOneShard(1, { a: 3 })) as [string];
+    const [second] = (await itemsOnOneShard(1, { a: 1 }, first)) as [string];
+    const [third] = (await itemsOnOneShard(1, { a: 10 }, first)) as [string];
     const orderId = uniqueId('ord');
 
     const error = await stock

@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { VersionConflictError } from '../../db/errors.js';
+import type postgres from 'postgres';
+import { OutOfStockError, VersionConflictError } from '../../db/errors.js';
 import { createStockRepository } from '../../db/repositories/stock-repository.js';
 import type { ShardSet } from '../../db/shard-set.js';
 import { createStockedItem, suiteShardSet, uniqueId } from './fixtures.js';
 
 /**
- * A real lost race: another connection holds the stock row, our reservation reads version v and blocks in
- * its `UPDATE … WHERE version = v`; the other transaction bumps the version and commits, so the update
- * matches no row.
+ * A rival connection holds the stock row while our write blocks on it, then changes the row and commits.
+ * A reservation (a conditional decrement) re-checks the committed row and needs no retry; a release reads
+ * version v and blocks in its `UPDATE … WHERE version = v`, which then matches no row: a real lost race.
  */
 describe('optimistic version checks', () => {
   let shardSet: ShardSet;
@@ -18,18 +19,25 @@ describe('optimistic version checks', () => {
   });
   after(() => shardSet.close());
 
+  /** The rival's change, written while it holds the stock row (a fragment run on the rival's connection). */
+  const onRival =
+    (strings: TemplateStringsArray, ...values: postgres.ParameterOrFragment<never>[]) =>
+    (rival: postgres.ReservedSql) =>
+      rival(strings, ...values);
+
   async function raceAgainstRival<T>(
     itemId: string,
-    reserve: () => Promise<T>,
+    write: () => Promise<T>,
+    rivalChange: (rival: postgres.ReservedSql) => Promise<unknown>,
   ): Promise<PromiseSettledResult<T>> {
     const shard = shardSet.forItem(itemId);
     const rival = await shard.sql.reserve();
     try {
       await rival`begin`;
       await rival`select version from stock where item_id = ${itemId} for update`;
-      const outcome = Promise.allSettled([reserve()]);
+      const outcome = Promise.allSettled([write()]);
       await waitUntilBlocked(shardSet, itemId);
-      await rival`update stock set version = version + 1 where item_id = ${itemId}`;
+      await rivalChange(rival);
       await rival`commit`;
       const [settled] = await outcome;
       return settled!;
@@ -38,7 +46,46 @@ describe('optimistic version checks', () => {
     }
   }
 
-  it('a lost race is retried and succeeds', async () => {
+  it('a reservation blocked by the rival decides on the level the rival committed: no lost race', async () => {
+    const itemId = await createStockedItem(shardSet, { a: 10 });
+    const lost: number[] = [];
+    const stock = createStockRepository({ shardSet, onLostRace: (_e, _k, attempt) => lost.push(attempt) });
+    const orderId = uniqueId('ord');
+
+    const outcome = await raceAgainstRival(
+      itemId,
+      () => stock.reserve({ orderId, itemId, quantity: 2, expiresAt: null }),
+      onRival`update stock set version = version + 1 where item_id = ${itemId}`,
+    );
+
+    assert.equal(outcome.status, 'fulfilled');
+    assert.deepEqual(lost, [], 'the conditional decrement waits for the row, it does not retry');
+    const level = await stock.getStock(itemId);
+    assert.equal(level?.available, 8);
+    assert.equal(level?.version, 2, "the rival's bump and our reservation");
+  });
+
+  it('a reservation blocked by a rival that took the units is told short and writes nothing', async () => {
+    const itemId = await createStockedItem(shardSet, { a: 10 });
+    const stock = createStockRepository({ shardSet });
+    const orderId = uniqueId('ord');
+
+    const outcome = await raceAgainstRival(
+      itemId,
+      () => stock.reserve({ orderId, itemId, quantity: 2, expiresAt: null }),
+      onRival`update stock set available = 1, version = version + 1 where item_id = ${itemId}`,
+    );
+
+    assert.equal(outcome.status, 'rejected');
+    const error = (outcome as PromiseRejectedResult).reason as unknown;
+    assert.ok(error instanceof OutOfStockError, `expected OutOfStockError, got ${String(error)}`);
+    assert.deepEqual(error.lines, [{ itemId, requested: 2, available: 1 }]);
+    const level = await stock.getStock(itemId);
+    assert.deepEqual([level?.available, level?.version], [1, 1], "only the rival's change");
+    assert.equal(await stock.getReservation({ orderId, itemId }), undefined, 'no effect row left behind');
+  });
+
+  it('a release that lost the race is retried and succeeds', async () => {
     const itemId = await createStockedItem(shardSet, { a: 10 });
     const lost: number[] = [];
     const stock = createStockRepository({
@@ -46,25 +93,31 @@ describe('optimistic version checks', () => {
       onLostRace: (_entity, _key, attempt) => lost.push(attempt),
     });
     const orderId = uniqueId('ord');
+    await stock.reserve({ orderId, itemId, quantity: 2, expiresAt: null });
 
-    const outcome = await raceAgainstRival(itemId, () =>
-      stock.reserve({ orderId, itemId, quantity: 2, expiresAt: null }),
+    const outcome = await raceAgainstRival(
+      itemId,
+      () => stock.release({ orderId, itemId }),
+      onRival`update stock set version = version + 1 where item_id = ${itemId}`,
     );
 
     assert.equal(outcome.status, 'fulfilled');
     assert.deepEqual(lost, [1], 'exactly one lost race, retried on attempt 2');
     const level = await stock.getStock(itemId);
-    assert.equal(level?.available, 8);
-    assert.equal(level?.version, 2, "the rival's bump and our reservation");
+    assert.equal(level?.available, 10);
+    assert.equal(level?.version, 3, "our reservation, the rival's bump and our release");
   });
 
   it('exhausted retries surface as VersionConflictError and change nothing', async () => {
     const itemId = await createStockedItem(shardSet, { a: 10 });
     const stock = createStockRepository({ shardSet, retry: { maxAttempts: 1 } });
     const orderId = uniqueId('ord');
+    await stock.reserve({ orderId, itemId, quantity: 2, expiresAt: null });
 
-    const outcome = await raceAgainstRival(itemId, () =>
-      stock.reserve({ orderId, itemId, quantity: 2, expiresAt: null }),
+    const outcome = await raceAgainstRival(
+      itemId,
+      () => stock.release({ orderId, itemId }),
+      onRival`update stock set version = version + 1 where item_id = ${itemId}`,
     );
 
     assert.equal(outcome.status, 'rejected');
@@ -73,9 +126,9 @@ describe('optimistic version checks', () => {
     assert.equal(error.attempts, 1);
     assert.equal(error.retryable, true);
     const level = await stock.getStock(itemId);
-    assert.equal(level?.available, 10, 'the transaction rolled back');
-    assert.equal(level?.version, 1, "only the rival's bump");
-    assert.equal(await stock.getReservation({ orderId, itemId }), undefined, 'no effect row left behind');
+    assert.equal(level?.available, 8, 'the transaction rolled back');
+    assert.equal(level?.version, 2, "our reservation and the rival's bump");
+    assert.equal((await stock.getReservation({ orderId, itemId }))?.status, 'RESERVED', 'still held');
   });
 });
 
