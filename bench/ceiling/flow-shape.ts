@@ -2,7 +2,7 @@
  * The durable shape of one order, as Temporal sees it, for the ceiling benchmark: a no-op workflow of
  * this shape on the same server at the same concurrency is the most the platform could place per
  * second with this design. When the order workflow is reshaped, update ORDER_FLOW_SHAPE to match
- * (workflows/order-workflow.ts, workflows/fulfillment-workflow.ts) and the ceiling follows.
+ * (workflows/order/order-workflow.ts, workflows/order/fulfillment.ts) and the ceiling follows.
  */
 
 /** Steps run one after another: regular activities first, then local activities. */
@@ -24,18 +24,18 @@ export interface FlowShape {
   child: StepCounts | null;
 }
 
-/** Today's order with one line: the order workflow and its fulfillment child, up to the first shipment. */
+/** Today's order (orderWorkflowV2) with one line, up to the warehouses being notified. */
 export const ORDER_FLOW_SHAPE: FlowShape = {
-  // priceLines, reserveLine, openOrder
-  begin: { activities: 3, localActivities: 0 },
+  // beginOrder (price, reserve per shard, open the order) as one local activity
+  begin: { activities: 0, localActivities: 1 },
   // providePayment only records the details
   payment: { activities: 0, localActivities: 0 },
-  // setOrderStatus(PAYING), authorizePayment, setOrderStatus(PENDING)
-  beforeSubmitAnswer: { activities: 3, localActivities: 0 },
-  // commitLine, capturePayment
-  afterSubmitAnswer: { activities: 2, localActivities: 0 },
-  // loadSplitInputs, allocateItem, recordSuborders, the warehouse notification
-  child: { activities: 4, localActivities: 0 },
+  // startPaying (local), authorizeCharge (the gateway), confirmOrder (local: PENDING and commit)
+  beforeSubmitAnswer: { activities: 1, localActivities: 2 },
+  // capturePayment and notifyWarehouse (regular), loadSplitInputs and allocateSuborders (local)
+  afterSubmitAnswer: { activities: 2, localActivities: 2 },
+  // the warehouse split runs inside the order workflow: no child
+  child: null,
 };
 
 const STEP_KEYS = ['begin', 'payment', 'beforeSubmitAnswer', 'afterSubmitAnswer'] as const;
