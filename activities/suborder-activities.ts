@@ -7,6 +7,7 @@
 import type { OrderRepository } from '../db/repositories/order-repository.js';
 import type { SuborderRepository } from '../db/repositories/suborder-repository.js';
 import type { WarehouseStockRepository } from '../db/repositories/warehouse-stock-repository.js';
+import { type ItemParts, withActualParts } from '../domain/allocated-parts.js';
 import type { SuborderStatus } from '../domain/suborder-status.js';
 import type { AllocationResult } from '../workflows/order/step-results.js';
 import type { OrderLineRequest, OrderStatus } from '../workflows/types.js';
@@ -14,7 +15,10 @@ import { businessErrorsAsFailures } from './failures.js';
 import { shortLinesOf } from './short-lines.js';
 
 export interface SuborderActivityDeps {
-  warehouseStock: Pick<WarehouseStockRepository, 'allocateItem' | 'releaseAllocation' | 'shipAllocation'>;
+  warehouseStock: Pick<
+    WarehouseStockRepository,
+    'allocateItem' | 'listAllocations' | 'releaseAllocation' | 'shipAllocation'
+  >;
   suborders: Pick<SuborderRepository, 'createSuborders' | 'transitionSuborder'>;
   orders: Pick<OrderRepository, 'transitionOrder'>;
 }
@@ -37,6 +41,24 @@ export function createSuborderActivities(deps: SuborderActivityDeps) {
     }
   };
 
+  /**
+   * The item's live allocations when an earlier attempt of this step already made them (its worker died
+   * before the workflow heard back, and the plan made after may name other warehouses); else the plan's.
+   */
+  const allocateOnce = async (orderId: string, item: ItemParts): Promise<ItemParts> => {
+    const live = (await deps.warehouseStock.listAllocations(orderId, item.itemId)).filter(
+      (a) => a.status === 'ALLOCATED' && a.quantity > 0,
+    );
+    if (live.length > 0) {
+      return {
+        itemId: item.itemId,
+        parts: live.map(({ warehouseId, quantity }) => ({ warehouseId, quantity })),
+      };
+    }
+    await deps.warehouseStock.allocateItem({ orderId, ...item });
+    return item;
+  };
+
   return {
     /**
      * Allocates each item's planned parts (one transaction per item, on its shard, in parallel). When every
@@ -44,28 +66,27 @@ export function createSuborderActivities(deps: SuborderActivityDeps) {
      */
     async allocateSuborders(
       order: OrderKey & {
-        items: { itemId: string; parts: { warehouseId: string; quantity: number }[] }[];
+        items: ItemParts[];
         suborders: { warehouseId: string; lines: OrderLineRequest[] }[];
       },
     ): Promise<AllocationResult> {
-      const results = await Promise.allSettled(
-        order.items.map((item) => deps.warehouseStock.allocateItem({ orderId: order.orderId, ...item })),
-      );
+      const results = await Promise.allSettled(order.items.map((item) => allocateOnce(order.orderId, item)));
       const lostItemIds: string[] = [];
+      const allocated: ItemParts[] = [];
       results.forEach((result, index) => {
-        if (result.status === 'fulfilled') return;
-        if (!shortLinesOf(result.reason)) throw result.reason;
-        lostItemIds.push(order.items[index]!.itemId);
+        if (result.status === 'fulfilled') allocated.push(result.value);
+        else if (shortLinesOf(result.reason)) lostItemIds.push(order.items[index]!.itemId);
+        else throw result.reason;
       });
-      if (lostItemIds.length > 0) return { ok: false, lostItemIds };
+      if (lostItemIds.length > 0) return { ok: false, lostItemIds, allocated };
       await businessErrorsAsFailures(() =>
         deps.suborders.createSuborders({
           customerId: order.customerId,
           orderId: order.orderId,
-          suborders: order.suborders,
+          suborders: withActualParts(order.suborders, allocated),
         }),
       );
-      return { ok: true };
+      return { ok: true, allocated };
     },
 
     /**

@@ -4,6 +4,7 @@
  * shipping and delivery, or give everything back when the order is cancelled before anything ships.
  */
 import { condition } from '@temporalio/workflow';
+import type { ItemParts } from '../../domain/allocated-parts.js';
 import { centroid, destinationOf } from '../../domain/destinations.js';
 import { planSplit, type Suborder } from '../../domain/split-planner.js';
 import { suborderIdFor } from '../../domain/suborder-id.js';
@@ -28,8 +29,6 @@ export interface FulfillmentContext {
   /** Shows a persisted order status in the query and the search attributes. */
   publish(status: OrderStatus): void;
 }
-
-type ItemParts = { itemId: string; parts: { warehouseId: string; quantity: number }[] };
 
 /** The plan's parts grouped by item: each item is allocated in one transaction on its shard. */
 function partsByItem(suborders: readonly Suborder[]): ItemParts[] {
@@ -132,7 +131,7 @@ export class Fulfillment {
       const lost = new Set(result.ok ? [] : result.lostItemIds);
       this.allocated = withParts(
         this.allocated,
-        items.filter((item) => !lost.has(item.itemId)),
+        result.allocated ?? items.filter((item) => !lost.has(item.itemId)),
       );
       remaining = remaining.filter((line) => lost.has(line.itemId));
     }

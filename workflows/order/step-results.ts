@@ -1,4 +1,5 @@
 /** Business outcomes of orderWorkflowV2's steps, returned as values (never thrown) so the workflow branches on them. */
+import type { ItemParts } from '../../domain/allocated-parts.js';
 import type { PricedLine, ShortLine } from '../types.js';
 
 export type BeginOrderResult =
@@ -6,8 +7,13 @@ export type BeginOrderResult =
   | { ok: false; reason: 'UNKNOWN_ITEMS'; itemIds: string[] }
   | { ok: false; reason: 'OUT_OF_STOCK'; lines: ShortLine[] };
 
-/** Items that lost a race for their planned warehouses' units are planned again. */
-export type AllocationResult = { ok: true } | { ok: false; lostItemIds: string[] };
+/**
+ * Items that lost a race for their planned warehouses' units are planned again. `allocated`: the parts
+ * each other item really holds (absent in results recorded before it was added: the plan's, then).
+ */
+export type AllocationResult =
+  | { ok: true; allocated?: ItemParts[] }
+  | { ok: false; lostItemIds: string[]; allocated?: ItemParts[] };
 
 export type AuthorizationResult =
   | { ok: true; authorizationId: string }

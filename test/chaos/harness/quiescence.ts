@@ -26,3 +26,24 @@ export async function waitForQuiescence(temporalAddress: string, timeoutMs: numb
     await connection.close();
   }
 }
+
+/** How an order's workflow ended, for a violation: its status and, when it failed, the failure's chain. */
+export async function workflowEnding(temporalAddress: string, workflowId: string): Promise<string> {
+  const connection = await Connection.connect({ address: temporalAddress });
+  try {
+    const handle = new Client({ connection }).workflow.getHandle(workflowId);
+    const { status } = await handle.describe();
+    if (status.name !== 'FAILED') return `workflow ${status.name}`;
+    const { events } = await handle.fetchHistory();
+    const failure = events?.find((e) => e.workflowExecutionFailedEventAttributes)
+      ?.workflowExecutionFailedEventAttributes?.failure;
+    const chain: string[] = [];
+    for (let f = failure; f; f = f.cause ?? undefined)
+      chain.push(`${f.applicationFailureInfo?.type ?? ''} ${f.message}`.trim());
+    return `workflow FAILED: ${chain.join(' ← ')}`;
+  } catch (error) {
+    return `workflow not described: ${String(error)}`;
+  } finally {
+    await connection.close();
+  }
+}

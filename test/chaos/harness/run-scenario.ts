@@ -8,7 +8,7 @@ import { randomInt, seededRandom } from '../../../db/seeded-random.js';
 import type { PlatformProcessName } from '../../../scripts/lib/platform-processes.js';
 import { ChaosStack } from './chaos-stack.js';
 import { HttpClient } from './http-client.js';
-import { waitForQuiescence } from './quiescence.js';
+import { waitForQuiescence, workflowEnding } from './quiescence.js';
 import { type Intent, ShopperDriver } from './shoppers.js';
 import { type StockedItem, type Verdict, verifyRun } from './verify.js';
 
@@ -131,7 +131,15 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
       (options.reservationTtlSeconds + 120) * 1000,
     );
     const verdict = await verifyRun(stack.shardSet, stack.repos, driver.orders, items);
-    const violations = [...verdict.violations, ...stack.crashes.map((crash) => `crash: ${crash}`)];
+    const explained = await Promise.all(
+      verdict.violations.map(async (violation) => {
+        const orderId = /^not terminal: (\S+)/.exec(violation)?.[1];
+        return orderId
+          ? `${violation} (${await workflowEnding(stack.temporalAddress, `order-${orderId}`)})`
+          : violation;
+      }),
+    );
+    const violations = [...explained, ...stack.crashes.map((crash) => `crash: ${crash}`)];
     if (!quiescence.reached)
       violations.push(`still running after the wait: ${quiescence.stillRunning.slice(0, 10).join(', ')}`);
     return {

@@ -1,0 +1,69 @@
+/**
+ * orderWorkflowV2's allocation step retried after its worker died: the lost attempt allocated the item
+ * in one warehouse, the new plan (made from availability that already counts that allocation) names
+ * another. The step keeps what is allocated, records the split from it, and takes no unit twice.
+ */
+import assert from 'node:assert/strict';
+import { createCheckoutActivities } from '../../activities/checkout-activities.js';
+import { createSuborderActivities } from '../../activities/suborder-activities.js';
+import { createRepositories } from '../../db/repositories/index.js';
+import type { ShardSet } from '../../db/shard-set.js';
+import { CURSOR_SECRET, createStockedItem, suiteShardSet, uniqueId } from './fixtures.js';
+
+describe('allocation step (orderWorkflowV2) retried with another plan', () => {
+  let shardSet: ShardSet;
+  let repos: ReturnType<typeof createRepositories>;
+
+  before(() => {
+    shardSet = suiteShardSet();
+    repos = createRepositories({ shardSet, cursorSecret: CURSOR_SECRET });
+  });
+  after(() => shardSet.close());
+
+  it('keeps the lost attempt’s allocation and records the suborders where the units are', async () => {
+    const checkout = createCheckoutActivities(repos);
+    const split = createSuborderActivities(repos);
+    const itemId = await createStockedItem(shardSet, { a: 5, b: 5 });
+    const order = { orderId: uniqueId('ord'), customerId: uniqueId('c') };
+    const expiresAt = new Date(Date.now() + 300_000).toISOString();
+    await checkout.beginOrder({ ...order, expiresAt, lines: [{ itemId, quantity: 2 }] });
+    await checkout.startPaying({
+      ...order,
+      shippingAddress: {
+        name: 'Ada',
+        line1: '1 Main St',
+        city: 'Newark',
+        postalCode: '07102',
+        country: 'US',
+      },
+    });
+    await checkout.confirmOrder({ ...order, itemIds: [itemId] });
+
+    const plan = (warehouseId: string) => ({
+      ...order,
+      items: [{ itemId, parts: [{ warehouseId, quantity: 2 }] }],
+      suborders: [{ warehouseId, lines: [{ itemId, quantity: 2 }] }],
+    });
+    const first = await split.allocateSuborders(plan('wh-test-a'));
+    const retried = await split.allocateSuborders(plan('wh-test-b'));
+
+    const inA = [{ itemId, parts: [{ warehouseId: 'wh-test-a', quantity: 2 }] }];
+    assert.deepEqual(first, { ok: true, allocated: inA });
+    assert.deepEqual(retried, { ok: true, allocated: inA }, 'the retry reports where the units really are');
+    const allocations = await repos.warehouseStock.listAllocations(order.orderId, itemId);
+    assert.deepEqual(
+      allocations.map((a) => [a.warehouseId, a.quantity, a.status]),
+      [['wh-test-a', 2, 'ALLOCATED']],
+    );
+    const levels = await repos.warehouseStock.getAvailability([itemId]);
+    assert.deepEqual(levels.map((l) => [l.warehouseId, l.available]).sort(), [
+      ['wh-test-a', 3],
+      ['wh-test-b', 5],
+    ]);
+    const suborders = await repos.suborders.listSuborders(order.customerId, order.orderId);
+    assert.deepEqual(
+      suborders.map((s) => s.warehouseId),
+      ['wh-test-a'],
+    );
+  });
+});
