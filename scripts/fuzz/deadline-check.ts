@@ -48,6 +48,8 @@ export interface DeadlineReport {
 export interface DeadlineCheckOptions {
   shardUrls: readonly string[];
   temporalAddress: string;
+  /** The order worker's task queue: only its workflows are looked at. */
+  orderTaskQueue: string;
   reservationTtlSeconds: number;
   graceSeconds: number;
 }
@@ -92,7 +94,7 @@ async function checkWorkflows(options: DeadlineCheckOptions) {
   const stuck: StuckWorkflow[] = [];
   let checked = 0;
   try {
-    const query = `WorkflowType="${ORDER_WORKFLOW_TYPE}" AND ExecutionStatus="Running" AND StartTime < "${cutoff.toISOString()}"`;
+    const query = `WorkflowType="${ORDER_WORKFLOW_TYPE}" AND TaskQueue="${options.orderTaskQueue}" AND ExecutionStatus="Running" AND StartTime < "${cutoff.toISOString()}"`;
     for await (const execution of client.workflow.list({ query })) {
       checked++;
       const status = execution.typedSearchAttributes.get(ORDER_STATUS) ?? '(none)';

@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { readVar } from '../../config/env.js';
 import { projectPath } from '../lib/project-paths.js';
 import { ShopperClient } from '../lib/shopper-client.js';
 import { checkDeadlines, type DeadlineReport } from './deadline-check.js';
@@ -208,6 +209,7 @@ async function main(): Promise<boolean> {
     deadlines = await checkDeadlines({
       shardUrls: stack.shardUrls,
       temporalAddress: stack.temporalAddress,
+      orderTaskQueue: readVar('ORDER_TASK_QUEUE', stack.env),
       reservationTtlSeconds: opts.ttlSeconds,
       graceSeconds: opts.graceSeconds,
     });
