@@ -94,6 +94,8 @@ export async function runSchemathesis(
     ...(options.seed !== undefined ? ['--seed', String(options.seed)] : []),
   ];
   const child = spawn(executable, args, {
+    // Its example database and caches land beside the reports, not in the project.
+    cwd: options.reportDir,
     env: {
       ...process.env,
       SCHEMATHESIS_HOOKS: path.join(FUZZ_DIR, 'hooks.py'),
