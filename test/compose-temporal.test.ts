@@ -6,23 +6,22 @@
  * mutated copy at least one.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  argv,
+  assertBites,
   type Compose,
   clone,
   dependsOn,
   envOf,
   healthcheckText,
-  hostPath,
   type Problems,
   parseCompose,
   restartPolicy,
   type Service,
   scalar,
-  volumesOf,
+  scriptOf,
 } from './support/compose-file.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -44,17 +43,7 @@ const ADMIN_TOOLS_IMAGE = /^temporalio\/admin-tools:(\d+\.\d+\.\d+)(-.+)?$/;
 
 const image = (svc: Service | undefined) => scalar(svc?.['image']) ?? '';
 
-/** What a service runs: entrypoint and command, plus the text of any script mounted from the repo. */
-function scriptOf(svc: Service | undefined): string {
-  let text = [...argv(svc?.['entrypoint']), ...argv(svc?.['command'])].join(' ');
-  for (const v of volumesOf(svc)) {
-    const src = hostPath(ROOT, v.source);
-    if (src !== undefined && existsSync(src) && text.includes(v.target)) {
-      text += `\n${readFileSync(src, 'utf8')}`;
-    }
-  }
-  return text;
-}
+const scriptOfJob = (svc: Service | undefined) => scriptOf(svc, ROOT);
 
 function needs(c: Compose, service: string, dep: string, condition: string): Problems {
   return dependsOn(c.services[service])[dep] === condition
@@ -84,7 +73,7 @@ function checkSchemaJob(c: Compose): Problems {
   const problems: Problems = [...needs(c, SCHEMA_JOB, DB_SERVICE, 'service_healthy')];
   if (!ADMIN_TOOLS_IMAGE.test(image(job))) problems.push(`${SCHEMA_JOB} must use the admin-tools image`);
   if (restartPolicy(job) !== 'no') problems.push(`${SCHEMA_JOB} is one-shot: restart "no"`);
-  const script = scriptOf(job);
+  const script = scriptOfJob(job);
   if (!script.includes('temporal-sql-tool')) problems.push(`${SCHEMA_JOB} never runs temporal-sql-tool`);
   for (const step of ['create', 'setup-schema', 'update-schema']) {
     if (!new RegExp(`\\b${step}\\b`).test(script)) problems.push(`${SCHEMA_JOB} never runs ${step}`);
@@ -127,7 +116,7 @@ function checkNamespaceJob(c: Compose): Problems {
   if (job === undefined) return [`service ${NAMESPACE_JOB} is missing`];
   const problems: Problems = [...needs(c, NAMESPACE_JOB, SERVER, 'service_healthy')];
   if (restartPolicy(job) !== 'no') problems.push(`${NAMESPACE_JOB} is one-shot: restart "no"`);
-  if (!/temporal\b.*operator namespace create/.test(scriptOf(job).replace(/\s+/g, ' '))) {
+  if (!/temporal\b.*operator namespace create/.test(scriptOfJob(job).replace(/\s+/g, ' '))) {
     problems.push(`${NAMESPACE_JOB} never runs temporal operator namespace create`);
   }
   const wanted = envOf(c.services['api'])['TEMPORAL_NAMESPACE'] ?? 'default';
@@ -154,13 +143,6 @@ function mutated(change: (c: Compose) => void): Problems {
   const copy = clone(compose);
   change(copy);
   return ALL_CHECKS.flatMap((check) => check(copy));
-}
-
-function assertBites(problems: Problems, pattern: RegExp): void {
-  assert.ok(
-    problems.some((p) => pattern.test(p)),
-    `expected a problem matching ${pattern}, got ${JSON.stringify(problems)}`,
-  );
 }
 
 const svc = (c: Compose, name: string) => c.services[name] as Service;

@@ -24,6 +24,7 @@ import { ENV_VARS, type EnvVarSpec, loadConfig, type ProcessRole } from '../conf
 import { PLATFORM_ENTRY_POINTS } from '../scripts/lib/platform-processes.js';
 import {
   argv,
+  assertBites,
   type Compose,
   clone,
   containerPorts,
@@ -41,6 +42,7 @@ import {
   restartPolicy,
   type Service,
   scalar,
+  scriptOf,
   volumesOf,
 } from './support/compose-file.js';
 
@@ -527,12 +529,7 @@ function checkSearchAttributesJob(c: Compose, root: string): Problems {
   }
   if (restartPolicy(svc) !== 'no') problems.push(`${SEARCH_ATTRIBUTES_SERVICE} is one-shot: restart "no"`);
   // What it runs: its command and entrypoint, plus any script mounted from the repo.
-  let text = [...argv(svc['entrypoint']), ...argv(svc['command'])].join(' ');
-  for (const v of volumesOf(svc)) {
-    const src = hostPath(root, v.source);
-    if (src !== undefined && existsSync(src) && text.includes(v.target))
-      text += `\n${readFileSync(src, 'utf8')}`;
-  }
+  const text = scriptOf(svc, root);
   if (!/temporal\b.*operator search-attribute create/.test(text.replace(/\s+/g, ' '))) {
     problems.push(`${SEARCH_ATTRIBUTES_SERVICE} never runs temporal operator search-attribute create`);
   }
@@ -628,14 +625,6 @@ function findStrayEnvReads(root: string, dirs: readonly string[] = SOURCE_DIRS):
 }
 
 // ------------------------------------------------------------------ tests
-
-function assertBites(problems: Problems, pattern: RegExp): void {
-  assert.ok(problems.length > 0, 'the mutation went unnoticed');
-  assert.ok(
-    problems.some((p) => pattern.test(p)),
-    `expected a problem matching ${pattern}, got:\n${problems.join('\n')}`,
-  );
-}
 
 function svcOf(c: Compose, name: string): Service {
   const svc = c.services[name];

@@ -2,6 +2,8 @@
  * A docker-compose file as the compose tests read it: parsed with merge keys, interpolated as a fresh
  * `docker compose up` with an empty shell would, and small readers for the parts the checks look at.
  */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 
@@ -241,4 +243,24 @@ export function durationSeconds(v: unknown): number | undefined {
     total += Number(m[1]) * (unit[m[2] ?? ''] ?? 0);
   }
   return total;
+}
+
+/** What a service runs: its entrypoint and command, plus the text of any script mounted from the repo. */
+export function scriptOf(svc: Service | undefined, root: string): string {
+  let text = [...argv(svc?.['entrypoint']), ...argv(svc?.['command'])].join(' ');
+  for (const v of volumesOf(svc)) {
+    const src = hostPath(root, v.source);
+    if (src !== undefined && existsSync(src) && text.includes(v.target))
+      text += `\n${readFileSync(src, 'utf8')}`;
+  }
+  return text;
+}
+
+/** A mutated file must give at least one problem, and one matching `pattern`. */
+export function assertBites(problems: Problems, pattern: RegExp): void {
+  assert.ok(problems.length > 0, 'the mutation went unnoticed');
+  assert.ok(
+    problems.some((p) => pattern.test(p)),
+    `expected a problem matching ${pattern}, got:\n${problems.join('\n')}`,
+  );
 }
