@@ -13,7 +13,12 @@ import {
   type WorkflowExecutionDescription,
 } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
-import { beginCheckoutUpdate, ORDER_WORKFLOW_TYPE, orderWorkflowId } from '../workflows/definitions.js';
+import {
+  BEGIN_FINGERPRINT_MEMO,
+  beginCheckoutUpdate,
+  ORDER_WORKFLOW_TYPE,
+  orderWorkflowId,
+} from '../workflows/definitions.js';
 import type { orderWorkflowV2 } from '../workflows/order/order-workflow.js';
 import type { BeginCheckoutResult, OrderLineRequest, ShortLine } from '../workflows/types.js';
 import { beginFingerprint, orderIdForKey } from './idempotency.js';
@@ -38,7 +43,6 @@ export interface BeginRequest {
 }
 
 const BEGIN_UPDATE_ID = 'begin-checkout';
-const FINGERPRINT_MEMO = 'beginRequestSha256';
 
 export function newOrderId(): string {
   return `ord_${randomUUID().replaceAll('-', '')}`;
@@ -54,20 +58,25 @@ export async function beginCheckout(deps: BeginDeps, request: BeginRequest): Pro
   }
   const orderId = orderIdForKey(customerId, idempotencyKey);
   const fingerprint = beginFingerprint(cart);
-  const recorded = await recordedBegin(deps, orderId, fingerprint);
-  if (recorded) return recorded;
-  const lines = await linesFor(deps, request);
+  let lines: OrderLineRequest[];
+  try {
+    lines = await linesFor(deps, request);
+  } catch (error) {
+    // A repeat whose cart has been emptied since still gets its first answer.
+    const recorded = await recordedBegin(deps, orderId, fingerprint);
+    if (recorded) return recorded;
+    throw error;
+  }
   const early = await refusedEarly(deps, lines);
-  // A repeat racing this key's first request may miss exactly the units that request holds: its
-  // workflow started before it reserved them, so it is found now and answers.
+  // A repeat of this key may miss exactly the units its first request holds: answer from that request.
   if (early) return (await recordedBegin(deps, orderId, fingerprint)) ?? early;
   try {
+    // A repeat (same key) reaches the running workflow and its begin Update's first answer.
     const result = await startOrder(deps, { orderId, customerId, lines, fingerprint });
-    // Two first requests with one key and different bodies race: only the starter's body counts.
-    assertSameRequest(await describe(deps, orderId), fingerprint);
+    await assertSameRequest(deps, orderId, result, fingerprint);
     return result;
   } catch (error) {
-    // The key's workflow closed between our look and our start: answer from it.
+    // The key's workflow has closed: answer from it.
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
     const again = await recordedBegin(deps, orderId, fingerprint);
     if (!again) throw error;
@@ -116,7 +125,7 @@ function startOrder(
       workflowIdConflictPolicy: 'USE_EXISTING',
       // A keyed order id names one checkout forever: a closed one must not start again.
       ...(keyed
-        ? { workflowIdReusePolicy: 'REJECT_DUPLICATE', memo: { [FINGERPRINT_MEMO]: order.fingerprint } }
+        ? { workflowIdReusePolicy: 'REJECT_DUPLICATE', memo: { [BEGIN_FINGERPRINT_MEMO]: order.fingerprint } }
         : {}),
       args: [
         {
@@ -140,15 +149,27 @@ async function describe(deps: BeginDeps, orderId: string): Promise<WorkflowExecu
   }
 }
 
-function assertSameRequest(description: WorkflowExecutionDescription | undefined, fingerprint: string): void {
-  if (description && description.memo?.[FINGERPRINT_MEMO] !== fingerprint) {
-    throw new ProblemError(
-      problems.idempotencyKeyReused(
-        'This Idempotency-Key was used for a checkout with a different body; use a new key',
-        'Idempotency-Key',
-      ),
-    );
-  }
+const keyReused = () =>
+  new ProblemError(
+    problems.idempotencyKeyReused(
+      'This Idempotency-Key was used for a checkout with a different body; use a new key',
+      'Idempotency-Key',
+    ),
+  );
+
+/**
+ * Throws 422 when the key's order was begun by another body. The begin answer echoes the first request's
+ * fingerprint; an order that predates the echo is asked for its memo.
+ */
+async function assertSameRequest(
+  deps: BeginDeps,
+  orderId: string,
+  result: BeginCheckoutResult,
+  fingerprint: string,
+): Promise<void> {
+  const recorded =
+    result.requestFingerprint ?? (await describe(deps, orderId))?.memo?.[BEGIN_FINGERPRINT_MEMO];
+  if (recorded !== undefined && recorded !== fingerprint) throw keyReused();
 }
 
 /** The first answer to this key's BEGIN, when the key was used before (with the same body: else 422). */
@@ -159,7 +180,7 @@ async function recordedBegin(
 ): Promise<BeginCheckoutResult | undefined> {
   const description = await describe(deps, orderId);
   if (!description) return undefined;
-  assertSameRequest(description, fingerprint);
+  if (description.memo?.[BEGIN_FINGERPRINT_MEMO] !== fingerprint) throw keyReused();
   return deps.temporal.workflow
     .getHandle(orderWorkflowId(orderId))
     .getUpdateHandle<BeginCheckoutResult>(BEGIN_UPDATE_ID)

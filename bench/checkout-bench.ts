@@ -13,7 +13,7 @@ import { ensureTemporalCli } from '../scripts/install-temporal-cli.mjs';
 import { PROJECT_ROOT } from '../scripts/lib/project-paths.js';
 import { fulfillmentWorkflowId, orderWorkflowId } from '../workflows/definitions.js';
 import { runCeiling } from './ceiling/ceiling-driver.js';
-import { assertValidShape, describeShape, ORDER_FLOW_SHAPE } from './ceiling/flow-shape.js';
+import { describeShape } from './ceiling/flow-shape.js';
 import { type BenchCatalog, seedBenchCatalog } from './checkout/bench-catalog.js';
 import { renderChart } from './checkout/bench-chart.js';
 import { type BenchOptions, type Phase, parseBenchOptions, USAGE } from './checkout/bench-options.js';
@@ -147,10 +147,10 @@ async function ceilingPhase(
   options: BenchOptions,
   loop: LoopReport | null,
 ): Promise<CeilingReport> {
-  say(`Temporal ceiling: ${describeShape(ORDER_FLOW_SHAPE)}`);
+  say(`Temporal ceiling: ${describeShape(options.ceilingShape)}`);
   stack.startCeilingWorker();
   try {
-    const ceiling = { shape: ORDER_FLOW_SHAPE, concurrency: options.shoppers };
+    const ceiling = { shape: options.ceilingShape, concurrency: options.shoppers };
     // The first flows wait until the worker has bundled its workflow and polls.
     await runCeiling(client, { ...ceiling, phase: 'ceiling warm-up', seconds: options.warmupSeconds });
     const [result, cpu] = await withCpu(
@@ -227,7 +227,6 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  assertValidShape(ORDER_FLOW_SHAPE);
   const startedAt = new Date().toISOString();
   const loadAverageAtStart = os.loadavg();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'order-platform-bench-run-'));
@@ -270,7 +269,7 @@ async function main(): Promise<void> {
         loadAverageAtEnd: os.loadavg(),
         node: process.version,
       },
-      flowShape: ORDER_FLOW_SHAPE,
+      flowShape: options.ceilingShape,
       loop,
       flash,
       ceiling,

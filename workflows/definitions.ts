@@ -14,6 +14,11 @@ import type {
 export const ORDER_WORKFLOW_TYPE = 'orderWorkflowV2';
 export const LEGACY_ORDER_WORKFLOW_TYPE = 'orderWorkflow';
 export const orderWorkflowId = (orderId: string): string => `order-${orderId}`;
+/**
+ * Memo key of a keyed BEGIN's request fingerprint (set by the API when it starts the order). The begin
+ * answer echoes it as `requestFingerprint`, so a repeat with another body is told apart without a lookup.
+ */
+export const BEGIN_FINGERPRINT_MEMO = 'beginRequestSha256';
 export const fulfillmentWorkflowId = (orderId: string): string => `fulfillment-${orderId}`;
 
 // Order workflow: the shopper's side.

@@ -42,10 +42,14 @@ export interface ShortLine {
   available: number;
 }
 
-export type BeginCheckoutResult =
+export type BeginCheckoutResult = (
   | { ok: true; orderId: string; paymentUrl: string; expiresAt: string }
   | { ok: false; reason: 'UNKNOWN_ITEMS'; itemIds: string[] }
-  | { ok: false; reason: 'OUT_OF_STOCK'; lines: ShortLine[] };
+  | { ok: false; reason: 'OUT_OF_STOCK'; lines: ShortLine[] }
+) & {
+  /** The fingerprint of the request that began the order (keyed BEGINs of V2 orders only). */
+  requestFingerprint?: string;
+};
 
 /** Payment details arrive as a gateway token: card data never enters workflow history. */
 export interface PaymentDetails {

@@ -31,6 +31,7 @@ async function runSteps(counts: StepCounts): Promise<void> {
 export async function ceilingFlow(shape: FlowShape): Promise<void> {
   let paid = false;
   let submitAnswerable = false;
+  let submitted = false;
   setHandler(ceilingBeginUpdate, async () => {
     await runSteps(shape.begin);
     return 'begun';
@@ -41,6 +42,7 @@ export async function ceilingFlow(shape: FlowShape): Promise<void> {
     return 'paid';
   });
   setHandler(ceilingSubmitUpdate, async () => {
+    submitted = true;
     await condition(() => submitAnswerable);
     return 'placed';
   });
@@ -55,6 +57,9 @@ export async function ceilingFlow(shape: FlowShape): Promise<void> {
       args: [shape.child],
     });
   }
+  // Like an order, which stays open for its warehouses, the flow is there for its SUBMIT however fast
+  // its steps ran.
+  await condition(() => submitted);
   await condition(allHandlersFinished);
 }
 

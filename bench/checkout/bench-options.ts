@@ -1,5 +1,6 @@
 /** Command-line flags of `npm run bench`, with the defaults of the issue's figures. */
 import { parseArgs } from 'node:util';
+import { assertValidShape, type FlowShape, ORDER_FLOW_SHAPE } from '../ceiling/flow-shape.js';
 
 export const PHASES = ['loop', 'flash', 'ceiling', 'open-orders'] as const;
 export type Phase = (typeof PHASES)[number];
@@ -12,6 +13,8 @@ export interface BenchOptions {
   flashShoppers: number;
   flashUnits: number;
   ceilingSeconds: number;
+  /** The ceiling's flow shape when it is not the order's own (to compare shapes before reshaping). */
+  ceilingShape: FlowShape;
   openOrders: number;
   openOrdersConcurrency: number;
   historySample: number;
@@ -30,6 +33,8 @@ export const USAGE = `npm run bench -- [flags]
   --flash-shoppers N        flash sale: shoppers at once (1000)
   --flash-units N           flash sale: units of the item (100)
   --ceiling-seconds N       Temporal ceiling duration (= --loop-seconds)
+  --ceiling-shape JSON      the ceiling's flow shape instead of the order's (a FlowShape, e.g. to compare
+                            shapes before reshaping the order; its ratio then compares unlike things)
   --open-orders N           checkouts begun and left open for the worker RSS reading (10000)
   --open-orders-concurrency N  shoppers beginning them (64)
   --history-sample N        placed orders whose histories are read (20)
@@ -58,6 +63,7 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
       'flash-shoppers': flag,
       'flash-units': flag,
       'ceiling-seconds': flag,
+      'ceiling-shape': flag,
       'open-orders': flag,
       'open-orders-concurrency': flag,
       'history-sample': flag,
@@ -84,6 +90,7 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
     flashShoppers,
     flashUnits,
     ceilingSeconds: positive('ceiling-seconds', values['ceiling-seconds'], loopSeconds),
+    ceilingShape: parseShape(values['ceiling-shape']),
     openOrders: positive('open-orders', values['open-orders'], 10_000),
     openOrdersConcurrency: positive('open-orders-concurrency', values['open-orders-concurrency'], 64),
     historySample: positive('history-sample', values['history-sample'], 20),
@@ -93,4 +100,21 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
     keep: values.keep ?? false,
     help: values.help ?? false,
   };
+}
+
+function parseShape(raw: string | undefined): FlowShape {
+  if (raw === undefined) return ORDER_FLOW_SHAPE;
+  let shape: FlowShape;
+  try {
+    shape = JSON.parse(raw) as FlowShape;
+  } catch {
+    throw new RangeError(`--ceiling-shape must be JSON, got ${raw}`);
+  }
+  for (const key of ['begin', 'payment', 'beforeSubmitAnswer', 'afterSubmitAnswer'] as const) {
+    if (typeof shape?.[key] !== 'object' || shape[key] === null)
+      throw new RangeError(`--ceiling-shape needs ${key}: {activities, localActivities}`);
+  }
+  shape.child ??= null;
+  assertValidShape(shape);
+  return shape;
 }

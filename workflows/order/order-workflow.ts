@@ -14,8 +14,10 @@ import {
   setHandler,
   sleep,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import {
+  BEGIN_FINGERPRINT_MEMO,
   beginCheckoutUpdate,
   cancelOrderUpdate,
   cancelSignal,
@@ -88,7 +90,10 @@ class Order {
       beginCheckoutUpdate,
       (request) => {
         // A repeated begin (client retry, duplicate request) gets the first answer.
-        this.begun ??= this.beginCheckout(request);
+        this.begun ??= this.beginCheckout(request).then((result) => ({
+          ...result,
+          ...requestFingerprint(),
+        }));
         return this.begun;
       },
       { validator: validateBegin },
@@ -357,6 +362,12 @@ function startTimer(ms: number): { lapsed: Promise<boolean>; stop(): void } {
       () => false,
     );
   return { lapsed, stop: () => scope.cancel() };
+}
+
+/** The keyed BEGIN's fingerprint from the memo, echoed in the begin answer (nothing for an unkeyed one). */
+function requestFingerprint(): { requestFingerprint?: string } {
+  const fingerprint = workflowInfo().memo?.[BEGIN_FINGERPRINT_MEMO];
+  return typeof fingerprint === 'string' ? { requestFingerprint: fingerprint } : {};
 }
 
 function validateBegin(request: BeginCheckoutRequest): void {
