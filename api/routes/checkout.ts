@@ -4,10 +4,12 @@
  * it is validated here rather than by the route's declared schema.
  */
 import { createRoute } from '@hono/zod-openapi';
-import type { Client } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { z } from 'zod';
 import { cancelOrderUpdate, orderWorkflowId, submitOrderUpdate } from '../../workflows/definitions.js';
-import type { OrderOutcome } from '../../workflows/types.js';
+import type { orderWorkflowV2 } from '../../workflows/order/order-workflow.js';
+import { isTerminal } from '../../workflows/order-rules.js';
+import type { OrderOutcome, OrderStatus } from '../../workflows/types.js';
 import type { ApiMetrics } from '../api-metrics.js';
 import { type BeginDeps, beginCheckout } from '../checkout-begin.js';
 import { ProblemError, problems } from '../problem.js';
@@ -98,13 +100,31 @@ function submitStatus(outcome: OrderOutcome): 200 | 402 | 409 | 410 {
   }
 }
 
+/** The outcome a closed order workflow ended with; undefined when its result cannot be read. */
+async function closedOutcome(
+  handle: WorkflowHandle<typeof orderWorkflowV2>,
+): Promise<OrderOutcome | undefined> {
+  try {
+    const { orderId, status, payment } = await handle.result();
+    if (!isTerminal(status)) return undefined;
+    return {
+      orderId,
+      status: status as OrderStatus,
+      ...(payment.declineReason ? { declineReason: payment.declineReason } : {}),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
 const orderNotFound = (orderId: string) => new ProblemError(problems.notFound(`No order ${orderId}`));
 
 export function checkoutRoutes(deps: CheckoutDeps, metrics: ApiMetrics) {
   const app = newRouter();
   app.openAPIRegistry.register('BeginCheckoutRequest', BeginCheckoutRequestSchema);
   app.openAPIRegistry.register('OrderReference', OrderReferenceSchema);
-  const handle = (orderId: string) => deps.temporal.workflow.getHandle(orderWorkflowId(orderId));
+  const handle = (orderId: string) =>
+    deps.temporal.workflow.getHandle<typeof orderWorkflowV2>(orderWorkflowId(orderId));
 
   return app.openapi(checkout, async (c) => {
     const { op } = c.req.valid('query');
@@ -144,11 +164,14 @@ export function checkoutRoutes(deps: CheckoutDeps, metrics: ApiMetrics) {
           }),
     );
     if (isRefused(outcome)) {
-      // A finished workflow: answer SUBMIT from the order row, the durable truth.
+      // A finished workflow (a decline closes the order before its SUBMIT arrives): answer from its
+      // result, or from the order row once the workflow is past retention.
       if (op === 'SUBMIT' && outcome.type === WORKFLOW_CLOSED) {
-        // Read again: the workflow may have closed the order after the first read (a fast decline).
-        const status = (await deps.orderStatusOf(customerId, orderId)) ?? stored;
-        const final = { orderId, status: status as OrderOutcome['status'] };
+        const final = (await closedOutcome(handle(orderId))) ?? {
+          orderId,
+          // Read again: the workflow may have closed the order after the first read.
+          status: ((await deps.orderStatusOf(customerId, orderId)) ?? stored) as OrderOutcome['status'],
+        };
         metrics.orderOutcomes.inc({ op, outcome: final.status });
         return c.json(final, submitStatus(final));
       }

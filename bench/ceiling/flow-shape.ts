@@ -24,16 +24,16 @@ export interface FlowShape {
   child: StepCounts | null;
 }
 
-/** Today's order (orderWorkflowV2) with one line, up to the warehouses being notified. */
+/** Today's order (orderWorkflowV2, gateway calls local) with one line, up to the warehouses being notified. */
 export const ORDER_FLOW_SHAPE: FlowShape = {
   // beginOrder (price, reserve per shard, open the order) as one local activity
   begin: { activities: 0, localActivities: 1 },
   // providePayment only records the details
   payment: { activities: 0, localActivities: 0 },
-  // startPaying (local), authorizeCharge (the gateway), confirmOrder (local: PENDING and commit)
-  beforeSubmitAnswer: { activities: 1, localActivities: 2 },
-  // capturePayment and notifyWarehouse (regular), loadSplitInputs and allocateSuborders (local)
-  afterSubmitAnswer: { activities: 2, localActivities: 2 },
+  // startPaying, authorizeCharge (the gateway), confirmOrder (PENDING and commit): all local
+  beforeSubmitAnswer: { activities: 0, localActivities: 3 },
+  // capturePayment, loadSplitInputs and allocateSuborders (local), then notifyWarehouse (regular)
+  afterSubmitAnswer: { activities: 1, localActivities: 3 },
   // the warehouse split runs inside the order workflow: no child
   child: null,
 };

@@ -182,8 +182,8 @@ describe('e2e: legacy and V2 orders side by side', function () {
         `(order ${legacyOrder.events}/${legacyOrder.workflowTasks}, child ${legacyChild.events}/${legacyChild.workflowTasks}); ` +
         `V2 ${v2.events} events / ${v2.workflowTasks} workflow tasks`,
     );
-    assert.ok(v2.events <= 45, `V2 events: ${v2.events}`);
-    assert.ok(v2.workflowTasks <= 6, `V2 workflow tasks: ${v2.workflowTasks}`);
+    assert.ok(v2.events <= 38, `V2 events: ${v2.events}`);
+    assert.ok(v2.workflowTasks <= 4, `V2 workflow tasks: ${v2.workflowTasks}`);
     assert.ok(v2.events * 2 < legacy.events, 'V2 costs less than half the events');
   });
 });

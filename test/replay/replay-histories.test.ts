@@ -1,7 +1,8 @@
 /**
  * Every recorded history (test/histories/, written by `npm run record-histories`) must replay against
  * today's workflow code: a change that would break an order in flight fails here. Unprefixed histories
- * are of the type BEGIN starts (orderWorkflowV2); those of the legacy orderWorkflow and its fulfillment
+ * are of the type BEGIN starts (orderWorkflowV2); `v2-regular-gateway.` ones are of the same type before
+ * its `gateway-calls-local` patch. Those of the legacy orderWorkflow and its fulfillment
  * child keep a `legacy-v<N>.` prefix (v1 before the `report-suborders-before-notify` patch, v2 after),
  * so every type still registered, and both sides of every patch, are replayed. Mutated copies of each
  * order workflow, with two steps swapped, prove the replay really checks.
@@ -90,6 +91,13 @@ describe('replay: recorded histories against today’s workflow code', function 
         `the legacy fulfillment child is recorded too (${version})`,
       );
     }
+    // orderWorkflowV2 before the gateway-calls-local patch: gateway calls as regular activities.
+    for (const branch of ['happy-path-delivered', 'cancel-while-authorizing', 'payment-declined']) {
+      assert.ok(
+        names.includes(`v2-regular-gateway.${branch}`),
+        `missing history: v2-regular-gateway.${branch}`,
+      );
+    }
   });
 
   it('replays every history without nondeterminism', async () => {
@@ -153,14 +161,21 @@ describe('replay: recorded histories against today’s workflow code', function 
 
   it('fails when a V2 step is reordered (capture the payment before confirming the order)', async () => {
     const confirm = 'await localSteps.confirmOrder({ ...this.key(), itemIds: this.itemIds() });';
-    const capture = 'await paymentSteps.capturePayment({ ...this.key(), authorizationId, amountCents });';
+    const capture = 'await this.gateway().capturePayment({ ...this.key(), authorizationId, amountCents });';
     const results = await replayMutant('order/order-workflow.ts', (source) =>
       source
         .replace(confirm, '/* confirm */')
         .replace(capture, `${capture}\n    ${confirm}`)
         .replace('/* confirm */', ''),
     );
-    assertDiverged(results, [...PAST_PAYMENT, 'cancel-while-replanning']);
+    // Both sides of the gateway-calls-local patch diverge. Since the patch a cancel sent while the card
+    // is authorized waits for the payment step, so that order is captured (then refunded) too.
+    const branches = [...PAST_PAYMENT, 'cancel-while-replanning'];
+    assertDiverged(results, [
+      ...branches,
+      'cancel-while-authorizing',
+      ...branches.map((name) => `v2-regular-gateway.${name}`),
+    ]);
   });
 });
 

@@ -21,6 +21,7 @@ export interface FakeWorld {
   allocations: Map<string, { quantity: number; status: 'ALLOCATED' | 'RELEASED' | 'SHIPPED' }>;
   orderStatuses: string[];
   suborderStatuses: Map<string, string>;
+  /** The gateway's ledger: like the real gateway's idempotency keys, one entry per order and operation. */
   payments: { op: string; amountCents: number }[];
   notified: string[];
   calls: string[];
@@ -147,7 +148,14 @@ function inMemoryActivities(world: FakeWorld): AllActivities {
       lines: lines.map((l) => ({ ...l, priceCents: world.prices.get(l.itemId)! })),
     };
   };
-  const authorize = async (amountCents: number, paymentToken: string) => {
+  const paymentKeys = new Set<string>();
+  /** Records a gateway operation once per order, as the real gateway's idempotency key does. */
+  const ledger = (orderId: string, op: string, amountCents: number) => {
+    if (paymentKeys.has(`${orderId}:${op}`)) return;
+    paymentKeys.add(`${orderId}:${op}`);
+    world.payments.push({ op, amountCents });
+  };
+  const authorize = async (orderId: string, amountCents: number, paymentToken: string) => {
     log('authorize');
     await world.authorizeGate;
     if (world.transientAuthorizeFailures > 0) {
@@ -155,10 +163,10 @@ function inMemoryActivities(world: FakeWorld): AllActivities {
       throw new Error('gateway unavailable (simulated)');
     }
     if (world.declineCards.has(paymentToken)) {
-      world.payments.push({ op: 'AUTHORIZE_DECLINED', amountCents });
+      ledger(orderId, 'AUTHORIZE_DECLINED', amountCents);
       return { ok: false as const, declineReason: 'card_declined' };
     }
-    world.payments.push({ op: 'AUTHORIZE', amountCents });
+    ledger(orderId, 'AUTHORIZE', amountCents);
     return { ok: true as const, authorizationId: 'auth-1' };
   };
   /** One item's parts from its warehouses, all or none; false when a warehouse lacks the units. */
@@ -219,8 +227,8 @@ function inMemoryActivities(world: FakeWorld): AllActivities {
     async setOrderStatus({ status }) {
       setStatus(status);
     },
-    async authorizePayment({ amountCents, paymentToken }) {
-      const result = await authorize(amountCents, paymentToken);
+    async authorizePayment({ orderId, amountCents, paymentToken }) {
+      const result = await authorize(orderId, amountCents, paymentToken);
       if (!result.ok) {
         throw ApplicationFailure.nonRetryable('declined', 'PaymentDeclined', {
           reason: result.declineReason,
@@ -245,19 +253,19 @@ function inMemoryActivities(world: FakeWorld): AllActivities {
     },
 
     // ---- shared by both order workflow types
-    async capturePayment({ amountCents }) {
+    async capturePayment({ orderId, amountCents }) {
       log('capture');
-      world.payments.push({ op: 'CAPTURE', amountCents });
+      ledger(orderId, 'CAPTURE', amountCents);
       return { captureId: 'cap-1' };
     },
-    async voidPayment() {
+    async voidPayment({ orderId }) {
       log('void');
-      world.payments.push({ op: 'VOID', amountCents: 0 });
+      ledger(orderId, 'VOID', 0);
     },
-    async refundPayment({ amountCents }) {
+    async refundPayment({ orderId, amountCents }) {
       log('refund');
       await world.refundGate;
-      world.payments.push({ op: 'REFUND', amountCents });
+      ledger(orderId, 'REFUND', amountCents);
       return { refundId: 'ref-1' };
     },
     async loadSplitInputs(itemIds) {
@@ -301,8 +309,8 @@ function inMemoryActivities(world: FakeWorld): AllActivities {
       setStatus('PENDING');
       for (const itemId of itemIds) commit(orderId, itemId);
     },
-    async authorizeCharge({ amountCents, paymentToken }) {
-      return authorize(amountCents, paymentToken);
+    async authorizeCharge({ orderId, amountCents, paymentToken }) {
+      return authorize(orderId, amountCents, paymentToken);
     },
     async allocateSuborders({ orderId, items, suborders }) {
       const lostItemIds = items.filter((i) => !allocate(orderId, i.itemId, i.parts)).map((i) => i.itemId);

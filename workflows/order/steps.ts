@@ -1,8 +1,13 @@
 /**
  * How orderWorkflowV2 calls its steps. Short single-transaction steps run as local activities: one marker
- * in the workflow task that asked for them, instead of three events and a workflow task each. Steps that
- * call outside the platform (the payment gateway, the warehouses) stay regular activities, so they can
- * be retried on another worker and never hold a workflow task open.
+ * in the workflow task that asked for them, instead of three events and a workflow task each. The
+ * warehouse notification stays a regular activity: it runs on the warehouse's own worker.
+ *
+ * Gateway calls (authorize, capture, void, refund) are local activities too since the patch
+ * GATEWAY_CALLS_LOCAL: each is one short idempotent call keyed by the order id, so a retry after a lost
+ * worker (the workflow task runs again elsewhere) charges nothing twice, and the payment, confirmation,
+ * capture and allocation run in one workflow task instead of three. Orders recorded before the patch keep
+ * their regular gateway activities.
  */
 import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { CheckoutActivities } from '../../activities/checkout-activities.js';
@@ -18,10 +23,18 @@ export const localSteps = proxyLocalActivities<
   CheckoutActivities & SuborderActivities & Pick<FulfillmentActivities, 'loadSplitInputs'>
 >(options);
 
-export const paymentSteps =
-  proxyActivities<
-    Pick<PaymentActivities, 'authorizeCharge' | 'capturePayment' | 'voidPayment' | 'refundPayment'>
-  >(options);
+type GatewaySteps = Pick<
+  PaymentActivities,
+  'authorizeCharge' | 'capturePayment' | 'voidPayment' | 'refundPayment'
+>;
+
+/** The patch that made gateway calls local activities. */
+export const GATEWAY_CALLS_LOCAL = 'gateway-calls-local';
+
+/** Gateway calls as regular activities: orders recorded before GATEWAY_CALLS_LOCAL. */
+export const regularPaymentSteps = proxyActivities<GatewaySteps>(options);
+
+export const localPaymentSteps = proxyLocalActivities<GatewaySteps>(options);
 
 export const warehouseSteps = (taskQueue: string) =>
   proxyActivities<WarehouseActivities>({ ...options, taskQueue });
