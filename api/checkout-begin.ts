@@ -20,9 +20,10 @@ import {
   orderWorkflowId,
 } from '../workflows/definitions.js';
 import type { orderWorkflowV2 } from '../workflows/order/order-workflow.js';
-import type { BeginCheckoutResult, OrderLineRequest, ShortLine } from '../workflows/types.js';
+import type { BeginCheckoutResult, OrderLineRequest } from '../workflows/types.js';
 import { beginFingerprint, orderIdForKey } from './idempotency.js';
 import { ProblemError, problems } from './problem.js';
+import type { Admission, StockAdmission } from './stock-admission.js';
 
 export interface BeginDeps {
   temporal: Client;
@@ -32,8 +33,8 @@ export interface BeginDeps {
   publicBaseUrl: string;
   /** The customer's cart lines, used when BEGIN has no `cart`. */
   cartOf(customerId: string): Promise<OrderLineRequest[]>;
-  /** Units of an item available right now; undefined for an unknown item (the workflow names those). */
-  availableUnits(itemId: string): Promise<number | undefined>;
+  /** Lets a checkout through to its workflow while its items' units cover it, or names what is short. */
+  admission: Pick<StockAdmission, 'admit'>;
 }
 
 export interface BeginRequest {
@@ -52,9 +53,13 @@ export async function beginCheckout(deps: BeginDeps, request: BeginRequest): Pro
   const { customerId, cart, idempotencyKey } = request;
   if (idempotencyKey === undefined) {
     const lines = await linesFor(deps, request);
-    return (
-      (await refusedEarly(deps, lines)) ?? startOrder(deps, { orderId: newOrderId(), customerId, lines })
-    );
+    const admission = await deps.admission.admit(lines);
+    if (!admission.ok) return outOfStock(admission);
+    try {
+      return await startOrder(deps, { orderId: newOrderId(), customerId, lines });
+    } finally {
+      admission.release();
+    }
   }
   const orderId = orderIdForKey(customerId, idempotencyKey);
   const fingerprint = beginFingerprint(cart);
@@ -67,9 +72,9 @@ export async function beginCheckout(deps: BeginDeps, request: BeginRequest): Pro
     if (recorded) return recorded;
     throw error;
   }
-  const early = await refusedEarly(deps, lines);
+  const admission = await deps.admission.admit(lines);
   // A repeat of this key may miss exactly the units its first request holds: answer from that request.
-  if (early) return (await recordedBegin(deps, orderId, fingerprint)) ?? early;
+  if (!admission.ok) return (await recordedBegin(deps, orderId, fingerprint)) ?? outOfStock(admission);
   try {
     // A repeat (same key) reaches the running workflow and its begin Update's first answer.
     const result = await startOrder(deps, { orderId, customerId, lines, fingerprint });
@@ -81,6 +86,8 @@ export async function beginCheckout(deps: BeginDeps, request: BeginRequest): Pro
     const again = await recordedBegin(deps, orderId, fingerprint);
     if (!again) throw error;
     return again;
+  } finally {
+    admission.release();
   }
 }
 
@@ -96,19 +103,9 @@ async function linesFor(deps: BeginDeps, request: BeginRequest): Promise<OrderLi
   return lines;
 }
 
-/** An OUT_OF_STOCK answer when a line cannot be held now (read on the items' shards); else undefined. */
-async function refusedEarly(
-  deps: BeginDeps,
-  lines: OrderLineRequest[],
-): Promise<BeginCheckoutResult | undefined> {
-  const available = await Promise.all(lines.map((line) => deps.availableUnits(line.itemId)));
-  const short: ShortLine[] = lines.flatMap((line, i) => {
-    const units = available[i];
-    return units !== undefined && units < line.quantity
-      ? [{ itemId: line.itemId, requested: line.quantity, available: units }]
-      : [];
-  });
-  return short.length > 0 ? { ok: false, reason: 'OUT_OF_STOCK', lines: short } : undefined;
+/** The OUT_OF_STOCK answer of a checkout the admission refused, before any workflow started. */
+function outOfStock(refused: Extract<Admission, { ok: false }>): BeginCheckoutResult {
+  return { ok: false, reason: 'OUT_OF_STOCK', lines: refused.short };
 }
 
 function startOrder(

@@ -8,6 +8,7 @@ import { createShardSet } from '../db/shard-set.js';
 import { createApp } from './app.js';
 import { createLogger } from './logger.js';
 import { ProblemError, problems } from './problem.js';
+import { StockAdmission } from './stock-admission.js';
 import { createStockEvents } from './stock-events.js';
 
 const config = loadConfig();
@@ -52,7 +53,10 @@ const app = createApp({
     publicBaseUrl: config.publicBaseUrl,
     cartOf: async (customerId) =>
       (await repos.carts.getCart(customerId)).lines.map(({ itemId, quantity }) => ({ itemId, quantity })),
-    availableUnits: async (itemId) => (await repos.stock.getStock(itemId))?.available,
+    admission: new StockAdmission({
+      readAvailable: async (itemId) => (await repos.stock.getStock(itemId))?.available,
+      maxWaitMs: config.beginAdmissionMaxWaitSeconds * 1000,
+    }),
     orderStatusOf: async (customerId, orderId) => (await repos.orders.getOrder(customerId, orderId))?.status,
     tokenizeCard: async (customerId, card) => {
       try {

@@ -53,6 +53,13 @@ export const ENV_VARS = [
     description: 'How long a checkout holds its stock before it expires',
     usedBy: ['api', 'order-worker'],
   },
+  {
+    name: 'BEGIN_ADMISSION_MAX_WAIT_SECONDS',
+    default: '30',
+    description:
+      "Longest a BEGIN waits for an item's checkouts in flight to answer (they may give units back) before it goes to its workflow anyway",
+    usedBy: ['api'],
+  },
   { name: 'API_PORT', default: '3000', description: 'HTTP port of the API', usedBy: ['api'] },
   {
     name: 'API_HOST',
@@ -272,6 +279,7 @@ export interface AppConfig {
   db: DbConfig;
   worker: WorkerConfig;
   reservationTtlSeconds: number;
+  beginAdmissionMaxWaitSeconds: number;
   payment: PaymentSimulatorConfig;
   apiPort: number;
   apiHost: string;
@@ -310,6 +318,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       shutdownGraceSeconds: positiveInt('WORKER_SHUTDOWN_GRACE_SECONDS', env),
     },
     reservationTtlSeconds: positiveInt('RESERVATION_TTL_SECONDS', env),
+    beginAdmissionMaxWaitSeconds: positiveInt('BEGIN_ADMISSION_MAX_WAIT_SECONDS', env),
     payment: {
       tokenSecret: readVar('PAYMENT_TOKEN_SECRET', env),
       latencyMs: nonNegativeNumber('PAYMENT_LATENCY_MS', env),
