@@ -108,6 +108,20 @@ export const ENV_VARS = [
     usedBy: WORKERS,
   },
   {
+    name: 'WORKER_MAX_CACHED_WORKFLOWS',
+    default: '500',
+    description:
+      "Workflows a worker keeps in memory between tasks (the sticky cache); one evicted replays its history at its next task. Bounds the worker's memory: about 0.2 MiB each",
+    usedBy: WORKERS,
+  },
+  {
+    name: 'WORKFLOW_STACK_TRACES',
+    default: '0',
+    description:
+      "`1` records where every workflow promise was created, for the `__stack_trace` query (the Web UI's Stack Trace tab); it costs the order worker about a fifth of its CPU",
+    usedBy: WORKERS,
+  },
+  {
     name: 'WORKER_SHUTDOWN_GRACE_SECONDS',
     default: '10',
     description: 'How long a worker lets running activities finish on SIGTERM',
@@ -265,6 +279,9 @@ export interface WorkerConfig {
   workflowBundlePath: string | undefined;
   maxConcurrentActivities: number;
   maxConcurrentWorkflowTasks: number;
+  maxCachedWorkflows: number;
+  /** Whether the SDK records workflow promise stacks (WORKFLOW_STACK_TRACES, read by the patched SDK). */
+  stackTraces: boolean;
   shutdownGraceSeconds: number;
 }
 
@@ -315,6 +332,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       workflowBundlePath: readOptional('WORKFLOW_BUNDLE_PATH', env),
       maxConcurrentActivities: positiveInt('WORKER_MAX_CONCURRENT_ACTIVITIES', env),
       maxConcurrentWorkflowTasks: positiveInt('WORKER_MAX_CONCURRENT_WORKFLOW_TASKS', env),
+      maxCachedWorkflows: positiveInt('WORKER_MAX_CACHED_WORKFLOWS', env),
+      stackTraces: flag('WORKFLOW_STACK_TRACES', env),
       shutdownGraceSeconds: positiveInt('WORKER_SHUTDOWN_GRACE_SECONDS', env),
     },
     reservationTtlSeconds: positiveInt('RESERVATION_TTL_SECONDS', env),

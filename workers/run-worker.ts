@@ -8,6 +8,7 @@ import { type AppConfig, devSecretsInUse, loadConfig, type ProcessRole } from '.
 import { createRepositories, type Repositories } from '../db/repositories/index.js';
 import { createShardSet } from '../db/shard-set.js';
 import { activityFailureInterceptor } from './activity-failures.js';
+import { workerTuning } from './worker-tuning.js';
 
 export interface WorkerSpec {
   name: ProcessRole;
@@ -42,8 +43,7 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
       }),
       ...spec.workflows?.(config),
       interceptors: { activity: [activityFailureInterceptor] },
-      maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
-      maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTasks,
+      ...workerTuning(config.worker),
       shutdownGraceTime: `${config.worker.shutdownGraceSeconds} seconds`,
     });
     const running = worker.run();

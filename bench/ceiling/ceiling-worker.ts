@@ -1,10 +1,11 @@
 /**
  * Worker process of the ceiling benchmark: the no-op flow on its own task queue, with the order
- * worker's concurrency settings. Started and stopped by `npm run bench`.
+ * worker's tuning (and its patched SDK). Started and stopped by `npm run bench`.
  */
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { loadConfig } from '../../config/env.js';
+import { workerTuning } from '../../workers/worker-tuning.js';
 import { ceilingActivities } from './ceiling-activities.js';
 import { CEILING_TASK_QUEUE } from './definitions.js';
 
@@ -17,8 +18,7 @@ try {
     taskQueue: CEILING_TASK_QUEUE,
     workflowsPath: fileURLToPath(new URL('./ceiling-workflow.ts', import.meta.url)),
     activities: ceilingActivities,
-    maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
-    maxConcurrentWorkflowTaskExecutions: config.worker.maxConcurrentWorkflowTasks,
+    ...workerTuning(config.worker),
   });
   console.log('ceiling worker started');
   await worker.run();
