@@ -20,7 +20,9 @@ interface ItemGate {
   read: boolean;
   /** Units available at the last read; undefined for an unknown item. */
   available: number | undefined;
-  /** Waiting checkouts, woken after each fresh read. */
+  /** A release or another count since the waiters were last woken. */
+  changed: boolean;
+  /** Waiting checkouts, woken after a fresh read when something changed. */
   waiters: Set<() => void>;
   /** The read under way, if any, and whether another is wanted after it. */
   reading: Promise<void> | undefined;
@@ -57,35 +59,33 @@ export class StockAdmission {
       for (const [itemId, gate] of first) this.forgetIfIdle(itemId, gate);
       throw error;
     }
-    const deadline = Date.now() + this.options.maxWaitMs;
-    for (;;) {
-      // An idle gate may have been dropped meanwhile: take the current ones, read if new.
-      const gates = lines.map((line) => this.gate(line.itemId));
-      const unread = gates.filter((gate) => !gate.read);
-      if (unread.length > 0) {
-        await Promise.all(unread.map((gate) => this.refresh(lines[gates.indexOf(gate)]!.itemId, gate)));
-        continue;
-      }
-      const verdicts = lines.map((line, i) => verdict(gates[i]!, line.quantity));
-      if (verdicts.includes('short')) {
-        lines.forEach((line, i) => {
-          this.forgetIfIdle(line.itemId, gates[i]!);
+    let waitedOut = false;
+    let wake = () => {};
+    const deadline = setTimeout(() => {
+      waitedOut = true;
+      wake();
+    }, this.options.maxWaitMs);
+    try {
+      for (;;) {
+        // An idle gate may have been dropped meanwhile: take the current ones, read if new.
+        const gates = lines.map((line) => this.gate(line.itemId));
+        const unread = lines.filter((_, i) => !gates[i]!.read);
+        if (unread.length > 0) {
+          await Promise.all(unread.map((line) => this.refresh(line.itemId, this.gate(line.itemId))));
+          continue;
+        }
+        const verdicts = lines.map((line, i) => verdict(gates[i]!, line.quantity));
+        if (verdicts.includes('short')) return this.refuse(lines, gates, verdicts);
+        if (waitedOut || verdicts.every((v) => v === 'fits')) return this.claim(lines, gates);
+        const undecided = gates.filter((_, i) => verdicts[i] === 'undecided');
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          for (const gate of undecided) gate.waiters.add(resolve);
         });
-        return {
-          ok: false,
-          short: lines.flatMap((line, i) =>
-            verdicts[i] === 'short'
-              ? [{ itemId: line.itemId, requested: line.quantity, available: gates[i]!.available ?? 0 }]
-              : [],
-          ),
-        };
+        for (const gate of undecided) gate.waiters.delete(wake);
       }
-      const waitedOut = Date.now() >= deadline;
-      if (waitedOut || verdicts.every((v) => v === 'fits')) return this.claim(lines, gates);
-      await this.nextRead(
-        gates.filter((_, i) => verdicts[i] === 'undecided'),
-        deadline - Date.now(),
-      );
+    } finally {
+      clearTimeout(deadline);
     }
   }
 
@@ -96,6 +96,7 @@ export class StockAdmission {
         inFlight: 0,
         read: false,
         available: undefined,
+        changed: false,
         waiters: new Set(),
         reading: undefined,
         stale: false,
@@ -103,6 +104,24 @@ export class StockAdmission {
       this.items.set(itemId, gate);
     }
     return gate;
+  }
+
+  private refuse(
+    lines: readonly OrderLineRequest[],
+    gates: ItemGate[],
+    verdicts: Verdict[],
+  ): Extract<Admission, { ok: false }> {
+    lines.forEach((line, i) => {
+      this.forgetIfIdle(line.itemId, gates[i]!);
+    });
+    return {
+      ok: false,
+      short: lines.flatMap((line, i) =>
+        verdicts[i] === 'short'
+          ? [{ itemId: line.itemId, requested: line.quantity, available: gates[i]!.available ?? 0 }]
+          : [],
+      ),
+    };
   }
 
   private claim(lines: readonly OrderLineRequest[], gates: ItemGate[]): Admission {
@@ -116,8 +135,9 @@ export class StockAdmission {
         if (released) return;
         released = true;
         gates.forEach((gate, i) => {
-          const { itemId } = lines[i]!;
-          gate.inFlight -= lines[i]!.quantity;
+          const { itemId, quantity } = lines[i]!;
+          gate.inFlight -= quantity;
+          gate.changed = true;
           if (gate.waiters.size === 0) this.forgetIfIdle(itemId, gate);
           else this.refresh(itemId, gate).catch(() => {});
         });
@@ -126,8 +146,9 @@ export class StockAdmission {
   }
 
   /**
-   * A fresh read of the item's units, shared by everyone asking meanwhile; wakes its waiters after.
-   * Rejects when the read fails (a shard down): the waiters go on waiting, or through at their deadline.
+   * A fresh read of the item's units, shared by everyone asking meanwhile; wakes the waiters when it
+   * changed something. Rejects when the read fails (a shard down): the waiters go on waiting, or
+   * through at their deadline.
    */
   private refresh(itemId: string, gate: ItemGate): Promise<void> {
     if (gate.reading) {
@@ -138,14 +159,20 @@ export class StockAdmission {
       try {
         do {
           gate.stale = false;
-          gate.available = await this.options.readAvailable(itemId);
+          const available = await this.options.readAvailable(itemId);
+          if (available !== gate.available) gate.changed = true;
+          gate.available = available;
           gate.read = true;
         } while (gate.stale);
       } finally {
         gate.reading = undefined;
-        const woken = [...gate.waiters];
-        gate.waiters.clear();
-        for (const wake of woken) wake();
+        // Reads for newcomers that change nothing wake nobody: a thousand waiters stay asleep.
+        if (gate.changed) {
+          gate.changed = false;
+          const woken = [...gate.waiters];
+          gate.waiters.clear();
+          for (const wakeUp of woken) wakeUp();
+        }
       }
     })();
     return gate.reading;
@@ -157,23 +184,12 @@ export class StockAdmission {
       this.items.delete(itemId);
     }
   }
-
-  /** Resolves after the next fresh read of any of the gates, or after `ms`. */
-  private nextRead(gates: ItemGate[], ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        for (const gate of gates) gate.waiters.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, Math.max(ms, 0));
-      for (const gate of gates) gate.waiters.add(done);
-    });
-  }
 }
 
 /** fits: can be admitted now; short: cannot be had (nothing admitted is running); undecided: wait. */
-function verdict(gate: ItemGate, quantity: number): 'fits' | 'short' | 'undecided' {
+type Verdict = 'fits' | 'short' | 'undecided';
+
+function verdict(gate: ItemGate, quantity: number): Verdict {
   if (gate.available === undefined) return 'fits';
   if (gate.available - gate.inFlight >= quantity) return 'fits';
   return gate.inFlight === 0 ? 'short' : 'undecided';
