@@ -33,6 +33,8 @@ export interface BeginDeps {
   publicBaseUrl: string;
   /** The customer's cart lines, used when BEGIN has no `cart`. */
   cartOf(customerId: string): Promise<OrderLineRequest[]>;
+  /** Status of the customer's order on their shard; undefined when it is not theirs (or does not exist). */
+  orderStatusOf(customerId: string, orderId: string): Promise<string | undefined>;
   /** Lets a checkout through to its workflow while its items' units cover it, or names what is short. */
   admission: Pick<StockAdmission, 'admit'>;
 }
@@ -73,8 +75,13 @@ export async function beginCheckout(deps: BeginDeps, request: BeginRequest): Pro
     throw error;
   }
   const admission = await deps.admission.admit(lines);
-  // A repeat of this key may miss exactly the units its first request holds: answer from that request.
-  if (!admission.ok) return (await recordedBegin(deps, orderId, fingerprint)) ?? outOfStock(admission);
+  if (!admission.ok) {
+    // A repeat of this key may miss exactly the units its first request holds: answer from that request.
+    // Only a checkout that holds units has an order row, so one shard read spares the losers of a flash
+    // sale a Temporal lookup each.
+    const holds = (await deps.orderStatusOf(customerId, orderId)) !== undefined;
+    return (holds ? await recordedBegin(deps, orderId, fingerprint) : undefined) ?? outOfStock(admission);
+  }
   try {
     // A repeat (same key) reaches the running workflow and its begin Update's first answer.
     const result = await startOrder(deps, { orderId, customerId, lines, fingerprint });

@@ -72,6 +72,26 @@ describe('chaos: kill workers, shards and the Temporal server mid-flight', funct
     assert.ok(report.driver.acknowledged >= 100, 'enough orders were placed to mean something');
   });
 
+  it('f) the order worker is killed while gateway calls run as local activities (each takes 600 ms)', async () => {
+    const report = await runScenario(
+      options('f-worker-killed-in-local-activity', {
+        orders: 120,
+        paymentLatencyMs: 600,
+        async faults(ctx) {
+          for (const after of [15, 50]) {
+            await untilAcknowledged(ctx, after);
+            // Shoppers pay right after BEGIN: with 16 of them, some authorize or capture is under way.
+            await ctx.pause(0, 600);
+            await ctx.killAndRestart('order-worker', 2_000);
+          }
+        },
+      }),
+    );
+    assertClean(report);
+    assert.equal(report.faults.length, 2);
+    assert.ok(report.driver.acknowledged >= 60, 'enough orders were placed to mean something');
+  });
+
   it('b) a shard is killed during payment and allocation and restarted 15 s later', async () => {
     const report = await runScenario(
       options('b-shard-killed', {

@@ -27,6 +27,8 @@ export interface ChaosStackOptions {
   shardCount: number;
   reservationTtlSeconds: number;
   paymentFailureRate: number;
+  /** Milliseconds each gateway call takes (PAYMENT_LATENCY_MS); the platform's default when absent. */
+  paymentLatencyMs?: number;
   jwtSecret: string;
   log: (message: string) => void;
 }
@@ -108,6 +110,9 @@ export class ChaosStack {
       ALLOW_DEV_SECRETS: '1',
       RESERVATION_TTL_SECONDS: String(this.options.reservationTtlSeconds),
       PAYMENT_FAILURE_RATE: String(this.options.paymentFailureRate),
+      ...(this.options.paymentLatencyMs === undefined
+        ? {}
+        : { PAYMENT_LATENCY_MS: String(this.options.paymentLatencyMs) }),
       DB_CONNECT_TIMEOUT_SECONDS: '2',
       LOG_LEVEL: 'warn',
       WORKFLOW_BUNDLE_PATH: workflowBundle,

@@ -49,6 +49,8 @@ export interface ScenarioOptions {
   singleUnit?: boolean;
   reservationTtlSeconds: number;
   paymentFailureRate?: number;
+  /** Milliseconds each gateway call takes (the gateway's calls are local activities of the order). */
+  paymentLatencyMs?: number;
   /** Fixed intent for every shopper (flash sale); default a mix. */
   intent?: Intent;
   faults(context: FaultContext): Promise<void>;
@@ -88,6 +90,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
     shardCount: 2,
     reservationTtlSeconds: options.reservationTtlSeconds,
     paymentFailureRate: options.paymentFailureRate ?? 0,
+    ...(options.paymentLatencyMs === undefined ? {} : { paymentLatencyMs: options.paymentLatencyMs }),
     jwtSecret: JWT_SECRET,
     log,
   });
