@@ -125,7 +125,10 @@ export function createCheckoutActivities(deps: CheckoutActivityDeps) {
 
     /** The card is authorized: PENDING, and every hold becomes a sale (COMMITTED). */
     async confirmOrder(order: OrderKey & { itemIds: string[] }): Promise<void> {
-      await transition(order, 'PENDING');
+      const header = await transition(order, 'PENDING');
+      // Past PENDING already (a lost workflow task ran this and later steps, a cancel among them): the
+      // holds were committed then, and may since have been given back; nothing to do again.
+      if (header.status !== 'PENDING') return;
       await businessErrorsAsFailures(() =>
         Promise.all(
           byShard(order.itemIds, (id) => id).map((ids) =>

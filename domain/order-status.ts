@@ -1,6 +1,7 @@
 /**
- * Order lifecycle (DESIGN.md §5). The graph is acyclic, so "move to the status the row already has" is
- * the only repeat a retried activity can make, and the repository treats it as a no-op.
+ * Order lifecycle (DESIGN.md §5). The graph is acyclic. A retried step asks again for the status it set
+ * (a no-op), or, when a workflow task that ran several local activities was lost after they took effect,
+ * for a status the order has already moved past: the repository treats both as done (`alreadyPast`).
  */
 export const ORDER_STATUSES = [
   'RESERVED',
@@ -41,4 +42,18 @@ export function canTransitionOrder(from: OrderStatus, to: OrderStatus): boolean 
 
 export function isOrderStatus(value: unknown): value is OrderStatus {
   return typeof value === 'string' && (ORDER_STATUSES as readonly string[]).includes(value);
+}
+
+/** Whether an order at `current` has already been through `to`: `current` is reachable from `to`. */
+export function alreadyPast(current: OrderStatus, to: OrderStatus): boolean {
+  const seen = new Set<OrderStatus>();
+  const queue: OrderStatus[] = [...ORDER_TRANSITIONS[to]];
+  while (queue.length > 0) {
+    const next = queue.shift()!;
+    if (next === current) return true;
+    if (seen.has(next)) continue;
+    seen.add(next);
+    queue.push(...ORDER_TRANSITIONS[next]);
+  }
+  return false;
 }

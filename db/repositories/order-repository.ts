@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { and, asc, eq, gte, inArray, lt, type SQL, sql } from 'drizzle-orm';
-import { canTransitionOrder, type OrderStatus } from '../../domain/order-status.js';
+import { alreadyPast, canTransitionOrder, type OrderStatus } from '../../domain/order-status.js';
 import { compareBytewise } from '../byte-order.js';
 import { type CursorSecret, decodeCursor, encodeCursor, mergeSortedPages } from '../cursor.js';
 import { IdempotencyKeyConflictError, InvalidTransitionError, NotFoundError } from '../errors.js';
@@ -206,7 +206,8 @@ export function createOrderRepository(deps: OrderRepositoryDeps): OrderRepositor
       return retryOnLostRace(deps, 'order', orderId, async () => {
         const current = await readHeader(db, customerId, orderId);
         if (!current) throw new NotFoundError('order', orderId);
-        if (current.status === to) return current;
+        // A repeat, or a step re-run after a lost workflow task whose later steps took effect.
+        if (current.status === to || alreadyPast(current.status, to)) return current;
         if (!canTransitionOrder(current.status, to)) {
           throw new InvalidTransitionError('order', orderId, current.status, to);
         }

@@ -121,6 +121,39 @@ describe('checkout activities (orderWorkflowV2) on the real shards', () => {
     assert.equal((await repos.orders.getOrder(order.customerId, order.orderId))?.status, 'EXPIRED');
   });
 
+  it('a payment chain run again after its workflow task was lost (paid, then cancelled) changes nothing', async () => {
+    const [a, b] = await itemsOnBothShards(3, 3);
+    const order = { ...newOrder(), expiresAt: expiresAt() };
+    const lines = [
+      { itemId: a, quantity: 1 },
+      { itemId: b, quantity: 2 },
+    ];
+    assert.equal((await steps.beginOrder({ ...order, lines })).ok, true);
+    const shippingAddress = {
+      name: 'Ada',
+      line1: '1 Main St',
+      city: 'Newark',
+      postalCode: '07102',
+      country: 'US',
+    };
+    // The first attempt: PAYING, PENDING with the holds committed, then a cancel gives them back.
+    const chain = async () => {
+      await steps.startPaying({ ...order, shippingAddress });
+      await steps.confirmOrder({ ...order, itemIds: [a, b] });
+      await steps.closeOrder({ ...order, itemIds: [a, b], status: 'CANCELLED' });
+    };
+    await chain();
+    // Its markers never reached the server: the retried task runs every step again.
+    await chain();
+    const final = await repos.orders.getOrder(order.customerId, order.orderId);
+    assert.equal(final?.status, 'CANCELLED');
+    assert.deepEqual([await available(a), await available(b)], [3, 3], 'every unit back, once');
+    assert.equal(
+      (await repos.stock.getReservation({ orderId: order.orderId, itemId: b }))?.status,
+      'RELEASED',
+    );
+  });
+
   it('names unknown items and holds nothing', async () => {
     const [a] = await itemsOnBothShards(2, 2);
     const result = await steps.beginOrder({

@@ -98,6 +98,18 @@ describe('order repository (customer shard)', () => {
       orders.transitionOrder({ customerId, orderId, to: 'EXPIRED' }),
       InvalidTransitionError,
     );
+    // A step re-run after a lost workflow task (PAYING was set, then PENDING) finds the order past it.
+    const rerun = await orders.transitionOrder({
+      customerId,
+      orderId,
+      to: 'PAYING',
+      shippingAddress: address,
+    });
+    assert.deepEqual(
+      [rerun.status, rerun.version],
+      ['PENDING', 2],
+      'an earlier status asked again changes nothing',
+    );
     await assert.rejects(
       orders.transitionOrder({ customerId: uniqueId('other'), orderId, to: 'CANCELLED' }),
       NotFoundError,
