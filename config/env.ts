@@ -109,9 +109,9 @@ export const ENV_VARS = [
   },
   {
     name: 'WORKER_MAX_CACHED_WORKFLOWS',
-    default: '500',
+    default: '250',
     description:
-      "Workflows a worker keeps in memory between tasks (the sticky cache); one evicted replays its history at its next task. Bounds the worker's memory: about 0.2 MiB each",
+      "Workflows a worker keeps in memory between tasks (the sticky cache); one evicted replays its history at its next task. Bounds the worker's memory: with 250 the order worker measured 359 MiB RSS with 10,000 checkouts open (487 MiB with 500)",
     usedBy: WORKERS,
   },
   {
