@@ -110,7 +110,7 @@ export const SCENARIOS: Scenario[] = [
     async run(h) {
       await begin(h, 1);
       // The decline closes the order in the payment's own workflow task: a SUBMIT after it finds the
-      // workflow closed, and the API answers it from the order row.
+      // workflow closed, and the API answers it from the workflow's result.
       await pay(h, 'tok_declined');
     },
   },

@@ -54,6 +54,8 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
         message: 'worker polling',
         taskQueue: spec.taskQueue(config),
         state: worker.getState(),
+        // The patched SDK records workflow stacks only with this on (scripts/patch-dependencies.mjs).
+        workflowStackTraces: config.worker.stackTraces,
       }),
     );
     await running;

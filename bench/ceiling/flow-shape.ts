@@ -38,7 +38,7 @@ export const ORDER_FLOW_SHAPE: FlowShape = {
   child: null,
 };
 
-const STEP_KEYS = ['begin', 'payment', 'beforeSubmitAnswer', 'afterSubmitAnswer'] as const;
+export const STEP_KEYS = ['begin', 'payment', 'beforeSubmitAnswer', 'afterSubmitAnswer'] as const;
 
 /** Every count a whole number ≥ 0; throws naming the first that is not. */
 export function assertValidShape(shape: FlowShape): void {

@@ -1,6 +1,6 @@
 /** Command-line flags of `npm run bench`, with the defaults of the issue's figures. */
 import { parseArgs } from 'node:util';
-import { assertValidShape, type FlowShape, ORDER_FLOW_SHAPE } from '../ceiling/flow-shape.js';
+import { assertValidShape, type FlowShape, ORDER_FLOW_SHAPE, STEP_KEYS } from '../ceiling/flow-shape.js';
 
 export const PHASES = ['loop', 'flash', 'ceiling', 'open-orders'] as const;
 export type Phase = (typeof PHASES)[number];
@@ -110,7 +110,7 @@ function parseShape(raw: string | undefined): FlowShape {
   } catch {
     throw new RangeError(`--ceiling-shape must be JSON, got ${raw}`);
   }
-  for (const key of ['begin', 'payment', 'beforeSubmitAnswer', 'afterSubmitAnswer'] as const) {
+  for (const key of STEP_KEYS) {
     if (typeof shape?.[key] !== 'object' || shape[key] === null)
       throw new RangeError(`--ceiling-shape needs ${key}: {activities, localActivities}`);
   }

@@ -34,6 +34,25 @@ describe('checkout activities (orderWorkflowV2) on the real shards', () => {
   const available = async (itemId: string) => (await repos.stock.getStock(itemId))!.available;
   const expiresAt = () => new Date(Date.now() + 300_000).toISOString();
   const newOrder = () => ({ orderId: uniqueId('ord'), customerId: uniqueId('c') });
+  const shippingAddress = {
+    name: 'Ada',
+    line1: '1 Main St',
+    city: 'Newark',
+    postalCode: '07102',
+    country: 'US',
+  };
+
+  /** A begun order of `quantities` units of two items (with `units` each) on different shards. */
+  async function begunOnBothShards(units: number, quantities: [number, number]) {
+    const [a, b] = await itemsOnBothShards(units, units);
+    const order = { ...newOrder(), expiresAt: expiresAt() };
+    const lines = [
+      { itemId: a, quantity: quantities[0] },
+      { itemId: b, quantity: quantities[1] },
+    ];
+    assert.equal((await steps.beginOrder({ ...order, lines })).ok, true);
+    return { a, b, order };
+  }
 
   it('holds every line on both shards and records the order once, however often it runs', async () => {
     const [a, b] = await itemsOnBothShards(5, 5);
@@ -53,13 +72,6 @@ describe('checkout activities (orderWorkflowV2) on the real shards', () => {
     assert.deepEqual([await available(a), await available(b)], [3, 2]);
     assert.equal((await repos.orders.getOrder(order.customerId, order.orderId))?.status, 'RESERVED');
 
-    const shippingAddress = {
-      name: 'Ada',
-      line1: '1 Main St',
-      city: 'Newark',
-      postalCode: '07102',
-      country: 'US',
-    };
     await steps.startPaying({ ...order, shippingAddress });
     await steps.confirmOrder({ ...order, itemIds: [a, b] });
     await steps.confirmOrder({ ...order, itemIds: [a, b] });
@@ -108,13 +120,7 @@ describe('checkout activities (orderWorkflowV2) on the real shards', () => {
   });
 
   it('closing an unpaid order gives every hold back and records why, once', async () => {
-    const [a, b] = await itemsOnBothShards(4, 4);
-    const order = { ...newOrder(), expiresAt: expiresAt() };
-    const lines = [
-      { itemId: a, quantity: 1 },
-      { itemId: b, quantity: 4 },
-    ];
-    assert.equal((await steps.beginOrder({ ...order, lines })).ok, true);
+    const { a, b, order } = await begunOnBothShards(4, [1, 4]);
     await steps.closeOrder({ ...order, itemIds: [a, b], status: 'EXPIRED' });
     await steps.closeOrder({ ...order, itemIds: [a, b], status: 'EXPIRED' });
     assert.deepEqual([await available(a), await available(b)], [4, 4]);
@@ -122,20 +128,7 @@ describe('checkout activities (orderWorkflowV2) on the real shards', () => {
   });
 
   it('a payment chain run again after its workflow task was lost (paid, then cancelled) changes nothing', async () => {
-    const [a, b] = await itemsOnBothShards(3, 3);
-    const order = { ...newOrder(), expiresAt: expiresAt() };
-    const lines = [
-      { itemId: a, quantity: 1 },
-      { itemId: b, quantity: 2 },
-    ];
-    assert.equal((await steps.beginOrder({ ...order, lines })).ok, true);
-    const shippingAddress = {
-      name: 'Ada',
-      line1: '1 Main St',
-      city: 'Newark',
-      postalCode: '07102',
-      country: 'US',
-    };
+    const { a, b, order } = await begunOnBothShards(3, [1, 2]);
     // The first attempt: PAYING, PENDING with the holds committed, then a cancel gives them back.
     const chain = async () => {
       await steps.startPaying({ ...order, shippingAddress });
