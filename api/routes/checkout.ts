@@ -98,11 +98,15 @@ function submitStatus(outcome: OrderOutcome): 200 | 402 | 409 | 410 {
   }
 }
 
-/** The outcome a closed order workflow ended with; undefined when its result cannot be read. */
+/**
+ * The outcome a closed order workflow ended with; undefined when it is still running (Temporal can answer
+ * an Update "not found" then too: waiting for its result would wait for the whole order) or cannot be read.
+ */
 async function closedOutcome(
   handle: WorkflowHandle<typeof orderWorkflowV2>,
 ): Promise<OrderOutcome | undefined> {
   try {
+    if ((await handle.describe()).status.name === 'RUNNING') return undefined;
     const { orderId, status, payment } = await handle.result();
     if (!isTerminal(status)) return undefined;
     return {
