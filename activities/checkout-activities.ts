@@ -9,8 +9,10 @@ import type { CatalogRepository } from '../db/repositories/catalog-repository.js
 import type { OrderRepository } from '../db/repositories/order-repository.js';
 import type { StockRepository } from '../db/repositories/stock-repository.js';
 import { groupByShard, type ShardSet } from '../db/shard-set.js';
-import type { BeginOrderResult } from '../workflows/order/step-results.js';
-import type { OrderLineRequest, OrderStatus, ShippingAddress, ShortLine } from '../workflows/types.js';
+import type { OrderLine, ShortLine } from '../domain/order-lines.js';
+import type { OrderStatus } from '../domain/order-status.js';
+import type { ShippingAddress } from '../domain/shipping-address.js';
+import type { BeginOrderResult } from '../domain/step-results.js';
 import { businessErrorsAsFailures } from './failures.js';
 import { shortLinesOf } from './short-lines.js';
 
@@ -42,7 +44,7 @@ export function createCheckoutActivities(deps: CheckoutActivityDeps) {
   /** Holds every line (one transaction per shard) or none; the short lines when any is missing. */
   async function reserveAllOrNothing(
     orderId: string,
-    lines: OrderLineRequest[],
+    lines: OrderLine[],
     expiresAt: Date,
   ): Promise<ShortLine[]> {
     const results = await Promise.allSettled(
@@ -51,7 +53,7 @@ export function createCheckoutActivities(deps: CheckoutActivityDeps) {
       ),
     );
     const short: ShortLine[] = [];
-    const lostHolds: OrderLineRequest[] = [];
+    const lostHolds: OrderLine[] = [];
     for (const result of results) {
       if (result.status === 'rejected') {
         const lines = shortLinesOf(result.reason);
@@ -79,9 +81,7 @@ export function createCheckoutActivities(deps: CheckoutActivityDeps) {
 
   return {
     /** Prices the lines, reserves them all or none, and records the order (RESERVED), in one step. */
-    async beginOrder(
-      order: OrderKey & { lines: OrderLineRequest[]; expiresAt: string },
-    ): Promise<BeginOrderResult> {
+    async beginOrder(order: OrderKey & { lines: OrderLine[]; expiresAt: string }): Promise<BeginOrderResult> {
       const items = await deps.catalog.getItems([...new Set(order.lines.map((l) => l.itemId))]);
       const prices = new Map(items.map((item) => [item.itemId, item.priceCents]));
       const unknownItemIds = [

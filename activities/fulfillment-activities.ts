@@ -5,8 +5,8 @@
 import type { SuborderRepository } from '../db/repositories/suborder-repository.js';
 import type { WarehouseRepository } from '../db/repositories/warehouse-repository.js';
 import type { WarehouseStockRepository } from '../db/repositories/warehouse-stock-repository.js';
+import type { OrderLine } from '../domain/order-lines.js';
 import type { SuborderStatus } from '../domain/suborder-status.js';
-import type { OrderLineRequest } from '../workflows/types.js';
 import { businessErrorsAsFailures } from './failures.js';
 
 export interface FulfillmentActivityDeps {
@@ -67,7 +67,7 @@ export function createFulfillmentActivities(deps: FulfillmentActivityDeps) {
     async recordSuborders(input: {
       customerId: string;
       orderId: string;
-      suborders: { warehouseId: string; lines: OrderLineRequest[] }[];
+      suborders: { warehouseId: string; lines: OrderLine[] }[];
     }): Promise<void> {
       await businessErrorsAsFailures(() => deps.suborders.createSuborders(input));
     },

@@ -5,7 +5,9 @@
 import type { CatalogRepository } from '../db/repositories/catalog-repository.js';
 import type { OrderRepository } from '../db/repositories/order-repository.js';
 import type { StockRepository } from '../db/repositories/stock-repository.js';
-import type { OrderLineRequest, OrderStatus, PricedLine, ShippingAddress } from '../workflows/types.js';
+import type { OrderLine, PricedLine } from '../domain/order-lines.js';
+import type { OrderStatus } from '../domain/order-status.js';
+import type { ShippingAddress } from '../domain/shipping-address.js';
 import { businessErrorsAsFailures } from './failures.js';
 
 export interface OrderActivityDeps {
@@ -24,7 +26,7 @@ interface LineKey {
 export function createOrderActivities(deps: OrderActivityDeps) {
   return {
     /** Prices come from the catalog once, at checkout; the order keeps them whatever happens later. */
-    async priceLines(lines: OrderLineRequest[]): Promise<PriceLinesResult> {
+    async priceLines(lines: OrderLine[]): Promise<PriceLinesResult> {
       const items = await deps.catalog.getItems([...new Set(lines.map((l) => l.itemId))]);
       const prices = new Map(items.map((item) => [item.itemId, item.priceCents]));
       const unknownItemIds = [...new Set(lines.filter((l) => !prices.has(l.itemId)).map((l) => l.itemId))];

@@ -3,7 +3,7 @@
  * retried activity, a replayed workflow or a duplicate request never charges twice.
  */
 import { ApplicationFailure } from '@temporalio/activity';
-import type { AuthorizationResult } from '../workflows/order/step-results.js';
+import type { AuthorizationResult } from '../domain/step-results.js';
 import { businessErrorsAsFailures, FAILURE, toActivityFailure } from './failures.js';
 import { InvalidPaymentTokenError, type PaymentGateway } from './payment/gateway.js';
 

@@ -1,4 +1,5 @@
-import { OutOfStockError, type ShortLine } from '../db/errors.js';
+import { OutOfStockError } from '../db/errors.js';
+import type { ShortLine } from '../domain/order-lines.js';
 
 /** The short lines of a data-layer out-of-stock error; undefined for any other error. */
 export function shortLinesOf(error: unknown): ShortLine[] | undefined {

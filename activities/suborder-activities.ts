@@ -8,9 +8,10 @@ import type { OrderRepository } from '../db/repositories/order-repository.js';
 import type { SuborderRepository } from '../db/repositories/suborder-repository.js';
 import type { WarehouseStockRepository } from '../db/repositories/warehouse-stock-repository.js';
 import { type ItemParts, withActualParts } from '../domain/allocated-parts.js';
+import type { OrderLine } from '../domain/order-lines.js';
+import type { OrderStatus } from '../domain/order-status.js';
+import type { AllocationResult } from '../domain/step-results.js';
 import type { SuborderStatus } from '../domain/suborder-status.js';
-import type { AllocationResult } from '../workflows/order/step-results.js';
-import type { OrderLineRequest, OrderStatus } from '../workflows/types.js';
 import { businessErrorsAsFailures } from './failures.js';
 import { shortLinesOf } from './short-lines.js';
 
@@ -67,7 +68,7 @@ export function createSuborderActivities(deps: SuborderActivityDeps) {
     async allocateSuborders(
       order: OrderKey & {
         items: ItemParts[];
-        suborders: { warehouseId: string; lines: OrderLineRequest[] }[];
+        suborders: { warehouseId: string; lines: OrderLine[] }[];
       },
     ): Promise<AllocationResult> {
       const results = await Promise.allSettled(order.items.map((item) => allocateOnce(order.orderId, item)));

@@ -13,6 +13,7 @@ import {
   type WorkflowExecutionDescription,
 } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
+import type { OrderLine } from '../domain/order-lines.js';
 import {
   BEGIN_FINGERPRINT_MEMO,
   beginCheckoutUpdate,
@@ -20,7 +21,7 @@ import {
   orderWorkflowId,
 } from '../workflows/definitions.js';
 import type { orderWorkflowV2 } from '../workflows/order/order-workflow.js';
-import type { BeginCheckoutResult, OrderLineRequest } from '../workflows/types.js';
+import type { BeginCheckoutResult } from '../workflows/types.js';
 import { beginFingerprint, orderIdForKey } from './idempotency.js';
 import { ProblemError, problems } from './problem.js';
 import type { Admission, StockAdmission } from './stock-admission.js';
@@ -32,7 +33,7 @@ export interface BeginDeps {
   reservationTtlSeconds: number;
   publicBaseUrl: string;
   /** The customer's cart lines, used when BEGIN has no `cart`. */
-  cartOf(customerId: string): Promise<OrderLineRequest[]>;
+  cartOf(customerId: string): Promise<OrderLine[]>;
   /** Status of the customer's order on their shard; undefined when it is not theirs (or does not exist). */
   orderStatusOf(customerId: string, orderId: string): Promise<string | undefined>;
   /** Lets a checkout through to its workflow while its items' units cover it, or names what is short. */
@@ -41,7 +42,7 @@ export interface BeginDeps {
 
 export interface BeginRequest {
   customerId: string;
-  cart: OrderLineRequest[] | undefined;
+  cart: OrderLine[] | undefined;
   idempotencyKey: string | undefined;
 }
 
@@ -65,7 +66,7 @@ export async function beginCheckout(deps: BeginDeps, request: BeginRequest): Pro
   }
   const orderId = orderIdForKey(customerId, idempotencyKey);
   const fingerprint = beginFingerprint(cart);
-  let lines: OrderLineRequest[];
+  let lines: OrderLine[];
   try {
     lines = await linesFor(deps, request);
   } catch (error) {
@@ -98,7 +99,7 @@ export async function beginCheckout(deps: BeginDeps, request: BeginRequest): Pro
   }
 }
 
-async function linesFor(deps: BeginDeps, request: BeginRequest): Promise<OrderLineRequest[]> {
+async function linesFor(deps: BeginDeps, request: BeginRequest): Promise<OrderLine[]> {
   const lines = request.cart ?? (await deps.cartOf(request.customerId));
   if (lines.length === 0) {
     throw new ProblemError(
@@ -117,7 +118,7 @@ function outOfStock(refused: Extract<Admission, { ok: false }>): BeginCheckoutRe
 
 function startOrder(
   deps: BeginDeps,
-  order: { orderId: string; customerId: string; lines: OrderLineRequest[]; fingerprint?: string },
+  order: { orderId: string; customerId: string; lines: OrderLine[]; fingerprint?: string },
 ): Promise<BeginCheckoutResult> {
   const keyed = order.fingerprint !== undefined;
   return deps.temporal.workflow.executeUpdateWithStart(beginCheckoutUpdate, {

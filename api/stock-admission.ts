@@ -9,7 +9,7 @@
  * admitted checkout may yet fail and give its units back. The workflow's reservation stays the authority:
  * other API processes, and checkouts that waited past `maxWaitMs`, go through to it unchecked.
  */
-import type { OrderLineRequest, ShortLine } from '../workflows/types.js';
+import type { OrderLine, ShortLine } from '../domain/order-lines.js';
 
 export type Admission = { ok: true; release(): void } | { ok: false; short: ShortLine[] };
 
@@ -50,7 +50,7 @@ export class StockAdmission {
    * Admits the lines (release() once the checkout has answered), or names the short ones. Waits while
    * admitted checkouts of a line's item might still give units back.
    */
-  async admit(lines: readonly OrderLineRequest[]): Promise<Admission> {
+  async admit(lines: readonly OrderLine[]): Promise<Admission> {
     // A read begun after this request came: the units of a restock a moment ago count.
     const first = lines.map((line) => [line.itemId, this.gate(line.itemId)] as const);
     try {
@@ -107,7 +107,7 @@ export class StockAdmission {
   }
 
   private refuse(
-    lines: readonly OrderLineRequest[],
+    lines: readonly OrderLine[],
     gates: ItemGate[],
     verdicts: Verdict[],
   ): Extract<Admission, { ok: false }> {
@@ -124,7 +124,7 @@ export class StockAdmission {
     };
   }
 
-  private claim(lines: readonly OrderLineRequest[], gates: ItemGate[]): Admission {
+  private claim(lines: readonly OrderLine[], gates: ItemGate[]): Admission {
     gates.forEach((gate, i) => {
       gate.inFlight += lines[i]!.quantity;
     });

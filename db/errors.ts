@@ -10,15 +10,11 @@
  *   retry with backoff) from those no retry can fix (bad data, a broken constraint, a bad statement).
  */
 
+import type { ShortLine } from '../domain/order-lines.js';
+
 export abstract class DataLayerError extends Error {
   abstract readonly type: string;
   abstract readonly retryable: boolean;
-}
-
-export interface ShortLine {
-  itemId: string;
-  requested: number;
-  available: number;
 }
 
 export class OutOfStockError extends DataLayerError {

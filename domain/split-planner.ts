@@ -22,10 +22,7 @@
  * coordinates) throws a RangeError: it is a bug upstream, not a business outcome.
  */
 
-export interface OrderLine {
-  readonly itemId: string;
-  readonly quantity: number;
-}
+import type { OrderLine, ShortLine } from './order-lines.js';
 
 export interface WarehouseAvailability {
   readonly warehouseId: string;
@@ -54,13 +51,6 @@ export interface Suborder {
   readonly warehouseId: string;
   /** Sorted by item id. */
   readonly lines: readonly OrderLine[];
-}
-
-export interface ShortLine {
-  readonly itemId: string;
-  readonly requested: number;
-  /** Total across all warehouses. */
-  readonly available: number;
 }
 
 /** Suborders are sorted by warehouse id; short lines by item id. */

@@ -1,25 +1,8 @@
 /** Shapes that cross the workflow boundary: inputs, update arguments and results, the query's state. */
+import type { OrderLine, PricedLine, ShortLine } from '../domain/order-lines.js';
 import type { OrderStatus } from '../domain/order-status.js';
+import type { ShippingAddress } from '../domain/shipping-address.js';
 import type { SuborderStatus } from '../domain/suborder-status.js';
-
-export type { OrderStatus, SuborderStatus };
-
-export interface OrderLineRequest {
-  itemId: string;
-  quantity: number;
-}
-
-export interface PricedLine extends OrderLineRequest {
-  priceCents: number;
-}
-
-export interface ShippingAddress {
-  name: string;
-  line1: string;
-  city: string;
-  postalCode: string;
-  country: string;
-}
 
 export interface OrderWorkflowInput {
   orderId: string;
@@ -33,13 +16,7 @@ export interface OrderWorkflowInput {
 }
 
 export interface BeginCheckoutRequest {
-  lines: OrderLineRequest[];
-}
-
-export interface ShortLine {
-  itemId: string;
-  requested: number;
-  available: number;
+  lines: OrderLine[];
 }
 
 export type BeginCheckoutResult = (
@@ -66,7 +43,7 @@ export interface OrderOutcome {
 export interface SuborderState {
   suborderId: string;
   warehouseId: string;
-  lines: OrderLineRequest[];
+  lines: OrderLine[];
   status: SuborderStatus;
 }
 
@@ -99,7 +76,7 @@ export interface SuborderEvent {
 export interface FulfillmentInput {
   orderId: string;
   customerId: string;
-  lines: OrderLineRequest[];
+  lines: OrderLine[];
   destination: { country: string; postalCode: string };
   warehouseTaskQueue: string;
 }

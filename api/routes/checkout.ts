@@ -6,10 +6,11 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { z } from 'zod';
+import type { OrderStatus } from '../../domain/order-status.js';
 import { cancelOrderUpdate, orderWorkflowId, submitOrderUpdate } from '../../workflows/definitions.js';
 import type { orderWorkflowV2 } from '../../workflows/order/order-workflow.js';
 import { isTerminal } from '../../workflows/order-rules.js';
-import type { OrderOutcome, OrderStatus } from '../../workflows/types.js';
+import type { OrderOutcome } from '../../workflows/types.js';
 import type { ApiMetrics } from '../api-metrics.js';
 import { type BeginDeps, beginCheckout } from '../checkout-begin.js';
 import { ProblemError, problems } from '../problem.js';

@@ -1,20 +1,16 @@
 import { createHash } from 'node:crypto';
 import { and, asc, eq, gte, inArray, lt, type SQL, sql } from 'drizzle-orm';
+import type { PricedLine } from '../../domain/order-lines.js';
 import { alreadyPast, canTransitionOrder, type OrderStatus } from '../../domain/order-status.js';
+import type { ShippingAddress } from '../../domain/shipping-address.js';
 import { compareBytewise } from '../byte-order.js';
 import { type CursorSecret, decodeCursor, encodeCursor, mergeSortedPages } from '../cursor.js';
 import { IdempotencyKeyConflictError, InvalidTransitionError, NotFoundError } from '../errors.js';
 import { assertCents, assertDistinct, assertId, assertLimit, assertQuantity } from '../input-checks.js';
-import { orderLines, orders, type ShippingAddress } from '../schema.js';
+import { orderLines, orders } from '../schema.js';
 import type { ShardQueryable, ShardSet } from '../shard-set.js';
 import { LOST_RACE, retryOnLostRace, type VersionRetryOptions } from '../version-retry.js';
 import { loadSuborders, type Suborder } from './suborder-repository.js';
-
-export interface OrderLine {
-  itemId: string;
-  quantity: number;
-  priceCents: number;
-}
 
 export interface OrderHeader {
   orderId: string;
@@ -28,7 +24,7 @@ export interface OrderHeader {
 }
 
 export interface OrderSummary extends OrderHeader {
-  lines: OrderLine[];
+  lines: PricedLine[];
 }
 
 export interface OrderDetails extends OrderSummary {
@@ -38,7 +34,7 @@ export interface OrderDetails extends OrderSummary {
 export interface NewCheckoutOrder {
   orderId: string;
   customerId: string;
-  lines: readonly OrderLine[];
+  lines: readonly PricedLine[];
   expiresAt: Date | null;
 }
 

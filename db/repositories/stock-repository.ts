@@ -1,11 +1,11 @@
 import type postgres from 'postgres';
+import type { ShortLine } from '../../domain/order-lines.js';
 import type { ReservationStatus } from '../../domain/stock-status.js';
 import {
   IdempotencyKeyConflictError,
   InvalidTransitionError,
   NotFoundError,
   OutOfStockError,
-  type ShortLine,
 } from '../errors.js';
 import { assertDistinct, assertId, assertQuantity } from '../input-checks.js';
 import type { Shard, ShardSet } from '../shard-set.js';

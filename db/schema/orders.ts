@@ -1,18 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { bigint, check, index, integer, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 import { ORDER_STATUSES } from '../../domain/order-status.js';
+import type { ShippingAddress } from '../../domain/shipping-address.js';
 import { SUBORDER_STATUSES } from '../../domain/suborder-status.js';
 import { isOneOf, timestampMs, versionColumn } from './columns.js';
 
 /** Sharded by customer_id: a customer's orders, their lines and suborders live on one shard. */
-
-export interface ShippingAddress {
-  name: string;
-  line1: string;
-  city: string;
-  postalCode: string;
-  country: string;
-}
 
 export const orders = pgTable(
   'orders',

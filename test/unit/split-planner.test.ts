@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import type { OrderLine, ShortLine } from '../../domain/order-lines.js';
 import {
   distanceMetres,
   type GeoPoint,
-  type OrderLine,
   planSplit,
-  type ShortLine,
   type SplitPlan,
   type SplitRequest,
   type Suborder,
@@ -619,9 +618,12 @@ describe('planSplit', () => {
     });
   });
 
-  it('stays workflow-safe: no imports, clocks, randomness or locale-dependent comparison', () => {
+  it('stays workflow-safe: only type imports of domain vocabulary, no clocks, randomness or locale-dependent comparison', () => {
     const source = readFileSync(new URL('../../domain/split-planner.ts', import.meta.url), 'utf8');
-    const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+    const withoutComments = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+    const typeImport = /^import type \{[^}]*\} from '\.\/[a-z-]+\.js';$/gm;
+    assert.match(withoutComments, typeImport, 'the vocabulary comes from domain/');
+    const code = withoutComments.replace(typeImport, '');
     for (const forbidden of [
       /\bimport\b/,
       /\brequire\s*\(/,

@@ -22,11 +22,12 @@ import type { FulfillmentActivities } from '../../activities/fulfillment-activit
 import type { WarehouseActivities } from '../../activities/warehouse-activities.js';
 import { centroid, destinationOf } from '../../domain/destinations.js';
 import { FAILURE } from '../../domain/failure-types.js';
+import type { OrderLine } from '../../domain/order-lines.js';
 import { planSplit } from '../../domain/split-planner.js';
 import { suborderIdFor } from '../../domain/suborder-id.js';
 import { fulfillmentProgressSignal, suborderEventSignal } from '../definitions.js';
 import { STEP_RETRY, STEP_TIMEOUT } from '../retry-policies.js';
-import type { FulfillmentInput, FulfillmentResult, OrderLineRequest, SuborderState } from '../types.js';
+import type { FulfillmentInput, FulfillmentResult, SuborderState } from '../types.js';
 
 const steps = proxyActivities<FulfillmentActivities>({
   startToCloseTimeout: STEP_TIMEOUT,
@@ -39,7 +40,7 @@ export const REPORT_BEFORE_NOTIFY = 'report-suborders-before-notify';
 /** How long to wait before planning again when warehouses cannot serve the order right now. */
 const REPLAN_DELAY = '10 seconds';
 
-type SuborderEvent = { kind: 'SHIP' | 'DELIVER' | 'CANCEL'; suborderId?: string };
+type QueuedSuborderEvent = { kind: 'SHIP' | 'DELIVER' | 'CANCEL'; suborderId?: string };
 
 function isOutOfStock(error: unknown): boolean {
   return (
@@ -54,8 +55,8 @@ function isOutOfStock(error: unknown): boolean {
  * nothing). An item that lost a race for a warehouse's units is planned again with fresh availability;
  * items already allocated keep their warehouses.
  */
-async function planAndAllocate(input: FulfillmentInput): Promise<Map<string, OrderLineRequest[]>> {
-  const byWarehouse = new Map<string, OrderLineRequest[]>();
+async function planAndAllocate(input: FulfillmentInput): Promise<Map<string, OrderLine[]>> {
+  const byWarehouse = new Map<string, OrderLine[]>();
   let remaining = input.lines;
   while (remaining.length > 0) {
     const { warehouses, availability } = await steps.loadSplitInputs(remaining.map((l) => l.itemId));
@@ -107,7 +108,7 @@ export async function fulfillmentWorkflow(input: FulfillmentInput): Promise<Fulf
     retry: STEP_RETRY,
   });
   const parent = getExternalWorkflowHandle(workflowInfo().parent!.workflowId);
-  const events: SuborderEvent[] = [];
+  const events: QueuedSuborderEvent[] = [];
   setHandler(suborderEventSignal, (event) => {
     events.push(event);
   });

@@ -20,6 +20,8 @@ import {
 import type { OrderActivities } from '../../activities/order-activities.js';
 import type { PaymentActivities } from '../../activities/payment-activities.js';
 import { FAILURE } from '../../domain/failure-types.js';
+import type { ShortLine } from '../../domain/order-lines.js';
+import type { OrderStatus } from '../../domain/order-status.js';
 import {
   beginCheckoutUpdate,
   cancelOrderUpdate,
@@ -41,10 +43,8 @@ import type {
   BeginCheckoutResult,
   OrderOutcome,
   OrderState,
-  OrderStatus,
   OrderWorkflowInput,
   PaymentDetails,
-  ShortLine,
   SuborderState,
 } from '../types.js';
 import { fulfillmentWorkflow } from './fulfillment-workflow.js';

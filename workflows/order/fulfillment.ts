@@ -6,10 +6,13 @@
 import { condition } from '@temporalio/workflow';
 import type { ItemParts } from '../../domain/allocated-parts.js';
 import { centroid, destinationOf } from '../../domain/destinations.js';
+import type { OrderLine } from '../../domain/order-lines.js';
+import type { OrderStatus } from '../../domain/order-status.js';
+import type { ShippingAddress } from '../../domain/shipping-address.js';
 import { planSplit, type Suborder } from '../../domain/split-planner.js';
 import { suborderIdFor } from '../../domain/suborder-id.js';
 import { fulfillmentPath, statusFromSuborders } from '../order-rules.js';
-import type { OrderLineRequest, OrderState, OrderStatus, ShippingAddress, SuborderState } from '../types.js';
+import type { OrderState, SuborderState } from '../types.js';
 import { localSteps, warehouseSteps } from './steps.js';
 
 /** How long to wait before planning again when the warehouses cannot serve the order right now. */
@@ -45,9 +48,9 @@ function partsByItem(suborders: readonly Suborder[]): ItemParts[] {
 
 /** `byWarehouse` with the items' parts added (a new map). */
 function withParts(
-  byWarehouse: ReadonlyMap<string, OrderLineRequest[]>,
+  byWarehouse: ReadonlyMap<string, OrderLine[]>,
   items: readonly ItemParts[],
-): Map<string, OrderLineRequest[]> {
+): Map<string, OrderLine[]> {
   const next = new Map([...byWarehouse].map(([warehouseId, lines]) => [warehouseId, [...lines]]));
   for (const { itemId, parts } of items) {
     for (const part of parts) {
@@ -60,7 +63,7 @@ function withParts(
   return next;
 }
 
-function suborderList(byWarehouse: ReadonlyMap<string, OrderLineRequest[]>) {
+function suborderList(byWarehouse: ReadonlyMap<string, OrderLine[]>) {
   return [...byWarehouse.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([warehouseId, lines]) => ({ warehouseId, lines }));
@@ -70,7 +73,7 @@ export class Fulfillment {
   /** Suborders a ship event was accepted for: from then on the order can no longer be cancelled. */
   readonly shipRequested = new Set<string>();
   private readonly events: WarehouseEvent[] = [];
-  private allocated = new Map<string, OrderLineRequest[]>();
+  private allocated = new Map<string, OrderLine[]>();
   private persisted: OrderStatus = 'PENDING';
 
   constructor(private readonly order: FulfillmentContext) {}
@@ -85,7 +88,7 @@ export class Fulfillment {
     this.events.push(event);
   }
 
-  async run(lines: OrderLineRequest[], address: ShippingAddress): Promise<'DELIVERED' | 'CANCELLED'> {
+  async run(lines: OrderLine[], address: ShippingAddress): Promise<'DELIVERED' | 'CANCELLED'> {
     const split = await this.allocate(lines, address);
     if (!split || this.order.cancelRequested()) {
       await this.cancel();
@@ -106,7 +109,7 @@ export class Fulfillment {
    * units is planned again with fresh availability, items already allocated keep theirs. False when
    * the order was cancelled while waiting for stock.
    */
-  private async allocate(lines: OrderLineRequest[], address: ShippingAddress): Promise<boolean> {
+  private async allocate(lines: OrderLine[], address: ShippingAddress): Promise<boolean> {
     const { orderId, customerId } = this.order;
     let remaining = lines;
     while (remaining.length > 0) {

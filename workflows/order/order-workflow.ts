@@ -17,6 +17,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { OrderStatus } from '../../domain/order-status.js';
 import {
   BEGIN_FINGERPRINT_MEMO,
   beginCheckoutUpdate,
@@ -36,7 +37,6 @@ import type {
   BeginCheckoutResult,
   OrderOutcome,
   OrderState,
-  OrderStatus,
   OrderWorkflowInput,
   PaymentDetails,
   SuborderEvent,

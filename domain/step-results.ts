@@ -1,6 +1,6 @@
 /** Business outcomes of orderWorkflowV2's steps, returned as values (never thrown) so the workflow branches on them. */
-import type { ItemParts } from '../../domain/allocated-parts.js';
-import type { PricedLine, ShortLine } from '../types.js';
+import type { ItemParts } from './allocated-parts.js';
+import type { PricedLine, ShortLine } from './order-lines.js';
 
 export type BeginOrderResult =
   | { ok: true; lines: PricedLine[]; totalCents: number }
