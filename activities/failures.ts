@@ -18,7 +18,7 @@ import {
   OutOfStockError,
 } from '../db/errors.js';
 import { FAILURE } from '../domain/failure-types.js';
-import { PaymentStateError } from './payment/authorization-state.js';
+import { PaymentStateError } from '../payment-gateway/authorization-state.js';
 
 export { FAILURE };
 

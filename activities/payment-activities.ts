@@ -4,8 +4,8 @@
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import type { AuthorizationResult } from '../domain/step-results.js';
+import { InvalidPaymentTokenError, type PaymentGateway } from '../payment-gateway/gateway.js';
 import { businessErrorsAsFailures, FAILURE, toActivityFailure } from './failures.js';
-import { InvalidPaymentTokenError, type PaymentGateway } from './payment/gateway.js';
 
 export interface PaymentActivityDeps {
   gateway: PaymentGateway;

@@ -1,9 +1,9 @@
 /** Builds each worker's activities from the repositories and outside services they need. */
 import type { Repositories } from '../db/repositories/index.js';
+import type { PaymentGateway } from '../payment-gateway/gateway.js';
 import { createCheckoutActivities } from './checkout-activities.js';
 import { createFulfillmentActivities } from './fulfillment-activities.js';
 import { createOrderActivities } from './order-activities.js';
-import type { PaymentGateway } from './payment/gateway.js';
 import { createPaymentActivities } from './payment-activities.js';
 import { createSuborderActivities } from './suborder-activities.js';
 import { createWarehouseActivities } from './warehouse-activities.js';

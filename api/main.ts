@@ -1,10 +1,10 @@
 /** The API process: config, Temporal client, shard pools, HTTP server; SIGTERM/SIGINT close it cleanly. */
 import { serve } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
-import { createSimulatedGateway, InvalidCardError } from '../activities/payment/simulator.js';
 import { devSecretsInUse, loadConfig } from '../config/env.js';
 import { createRepositories } from '../db/repositories/index.js';
 import { createShardSet } from '../db/shard-set.js';
+import { createSimulatedGateway, InvalidCardError } from '../payment-gateway/simulator.js';
 import { createApp } from './app.js';
 import { createLogger } from './logger.js';
 import { ProblemError, problems } from './problem.js';

@@ -89,7 +89,16 @@ const MUST_AGREE = [
 ] as const;
 
 /** Directories of application source scanned for environment reads outside config/env.ts. */
-const SOURCE_DIRS = ['api', 'workers', 'activities', 'workflows', 'db', 'config', 'domain'];
+const SOURCE_DIRS = [
+  'api',
+  'workers',
+  'activities',
+  'payment-gateway',
+  'workflows',
+  'db',
+  'config',
+  'domain',
+];
 const ENV_MODULE = 'config/env.ts';
 
 const SPECS: readonly EnvVarSpec[] = ENV_VARS;

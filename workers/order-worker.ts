@@ -1,6 +1,7 @@
 /** The order worker: orderWorkflow, fulfillmentWorkflow and their activities on ORDER_TASK_QUEUE. */
-import { createSimulatedGateway } from '../activities/payment/simulator.js';
+
 import { createOrderWorkerActivities } from '../activities/wiring.js';
+import { createSimulatedGateway } from '../payment-gateway/simulator.js';
 import { runWorker } from './run-worker.js';
 import { workflowSource } from './workflow-source.js';
 

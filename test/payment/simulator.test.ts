@@ -5,20 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import {
-  type CardDetails,
-  InvalidPaymentTokenError,
-  type PaymentGateway,
-  PaymentGatewayUnavailableError,
-} from '../../activities/payment/gateway.js';
-import {
-  createSimulatedGateway,
-  DEFAULT_TOKEN_TTL_MS,
-  InvalidCardError,
-  PaymentStateError,
-  type SimulatedGatewayDeps,
-  TEST_CARDS,
-} from '../../activities/payment/simulator.js';
 import { loadConfig } from '../../config/env.js';
 import { IdempotencyKeyConflictError } from '../../db/errors.js';
 import {
@@ -27,6 +13,20 @@ import {
 } from '../../db/repositories/payment-ledger-repository.js';
 import { seededRandom } from '../../db/seeded-random.js';
 import { createShardSet, type ShardSet } from '../../db/shard-set.js';
+import {
+  type CardDetails,
+  InvalidPaymentTokenError,
+  type PaymentGateway,
+  PaymentGatewayUnavailableError,
+} from '../../payment-gateway/gateway.js';
+import {
+  createSimulatedGateway,
+  DEFAULT_TOKEN_TTL_MS,
+  InvalidCardError,
+  PaymentStateError,
+  type SimulatedGatewayDeps,
+  TEST_CARDS,
+} from '../../payment-gateway/simulator.js';
 import { testStack } from '../support/stack.js';
 
 const SECRET = 'payment-test-secret';

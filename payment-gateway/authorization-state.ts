@@ -2,7 +2,7 @@
  * What the ledger says about one authorization: how much it holds, what was captured, refunded or voided.
  * The simulator checks capture, void and refund against it before recording them.
  */
-import type { PaymentEntry } from '../../db/repositories/payment-ledger-repository.js';
+import type { PaymentEntry } from '../db/repositories/payment-ledger-repository.js';
 
 /**
  * A capture, void or refund the authorization does not allow (unknown or declined authorization, more

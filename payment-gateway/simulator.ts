@@ -12,14 +12,14 @@
  * and the record are not one transaction, so two concurrent calls with different keys for one order could
  * both pass. The order workflow makes an order's payment calls one at a time, with one key per operation.
  */
-import { IdempotencyKeyConflictError } from '../../db/errors.js';
-import { assertId } from '../../db/input-checks.js';
+import { IdempotencyKeyConflictError } from '../db/errors.js';
+import { assertId } from '../db/input-checks.js';
 import type {
   PaymentEntry,
   PaymentEntryInput,
   PaymentLedgerRepository,
-} from '../../db/repositories/payment-ledger-repository.js';
-import type { PaymentOperation } from '../../domain/payment-ledger.js';
+} from '../db/repositories/payment-ledger-repository.js';
+import type { PaymentOperation } from '../domain/payment-ledger.js';
 import { authorizationState, PaymentStateError } from './authorization-state.js';
 import { validateCard } from './card.js';
 import { createFaultInjector } from './faults.js';
