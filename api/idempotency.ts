@@ -4,6 +4,7 @@
  * the request rides in the workflow's memo, to tell "same request again" from "same key, other request".
  */
 import { createHash } from 'node:crypto';
+import { compareIds } from '../domain/id-order.js';
 
 export function orderIdForKey(customerId: string, key: string): string {
   const digest = createHash('sha256').update(customerId).update('\0').update(key).digest('hex');
@@ -15,9 +16,7 @@ export function beginFingerprint(cart: readonly { itemId: string; quantity: numb
   const canonical =
     cart === undefined
       ? null
-      : [...cart]
-          .sort((a, b) => (a.itemId < b.itemId ? -1 : a.itemId > b.itemId ? 1 : 0))
-          .map((l) => [l.itemId, l.quantity]);
+      : [...cart].sort((a, b) => compareIds(a.itemId, b.itemId)).map((l) => [l.itemId, l.quantity]);
   return createHash('sha256')
     .update(JSON.stringify({ cart: canonical }))
     .digest('hex');

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { compareIds } from '../domain/id-order.js';
 
 /**
  * Consistent-hash ring with virtual nodes: maps a routing key (item id, customer id) to a shard id.
@@ -53,7 +54,7 @@ export class HashRing {
     }
     // Two virtual nodes can land on the same position; ordering them by id keeps routing independent
     // of the order shard ids were listed in.
-    points.sort((a, b) => a.position - b.position || (a.owner < b.owner ? -1 : a.owner > b.owner ? 1 : 0));
+    points.sort((a, b) => a.position - b.position || compareIds(a.owner, b.owner));
 
     this.#shardIds = Object.freeze([...shardIds]);
     this.#virtualNodes = virtualNodes;

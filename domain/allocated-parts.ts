@@ -3,6 +3,7 @@
  * allocated: a local activity retried after a crash finds the units its lost attempt allocated, maybe
  * from other warehouses than the new plan's, and the order keeps those (never both).
  */
+import { compareIds } from './id-order.js';
 export interface ItemParts {
   itemId: string;
   parts: { warehouseId: string; quantity: number }[];
@@ -33,7 +34,7 @@ export function withActualParts(
   }
   return [...byWarehouse.entries()]
     .filter(([, lines]) => lines.length > 0)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .sort(([a], [b]) => compareIds(a, b))
     .map(([warehouseId, lines]) => ({ warehouseId, lines }));
 }
 

@@ -1,7 +1,11 @@
 /**
- * Order lifecycle (DESIGN.md §5). The graph is acyclic. A retried step asks again for the status it set
- * (a no-op), or, when a workflow task that ran several local activities was lost after they took effect,
- * for a status the order has already moved past: the repository treats both as done (`alreadyPast`).
+ * Order lifecycle (drawn in docs/architecture.md, section 3). The graph is acyclic. A retried step asks
+ * again for the status it set (a no-op), or, when a workflow task that ran several local activities was
+ * lost after they took effect, for a status the order has already moved past: the repository treats both
+ * as done (`alreadyPast`).
+ *
+ * RESERVED → PAYMENT_FAILED and PAYING → EXPIRED are allowed but taken by neither workflow type: they are
+ * kept only for tolerance.
  */
 export const ORDER_STATUSES = [
   'RESERVED',
@@ -28,7 +32,10 @@ export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatu
   PAYMENT_FAILED: [],
 };
 
-/** Orders whose payment stands: captured − refunded must equal the order total (DESIGN.md §2 inv. 4). */
+/**
+ * Orders whose payment stands: captured − refunded must equal the order total (invariant 4 in
+ * db/invariants.ts).
+ */
 export const CHARGED_ORDER_STATUSES: readonly OrderStatus[] = [
   'PENDING',
   'PARTIALLY_SHIPPED',

@@ -22,6 +22,7 @@
  * coordinates) throws a RangeError: it is a bug upstream, not a business outcome.
  */
 
+import { compareIds } from './id-order.js';
 import type { OrderLine, ShortLine } from './order-lines.js';
 
 export interface WarehouseAvailability {
@@ -108,10 +109,6 @@ interface Candidate {
   readonly warehouseId: string;
   readonly distance: number;
   readonly stock: readonly number[];
-}
-
-function compareIds(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function nearestFirst(a: Candidate, b: Candidate): number {

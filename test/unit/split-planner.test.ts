@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { randomInt, seededRandom } from '../../db/seeded-random.js';
 import type { OrderLine, ShortLine } from '../../domain/order-lines.js';
 import {
   distanceMetres,
@@ -11,22 +12,7 @@ import {
   type WarehouseAvailability,
   type WarehouseLocation,
 } from '../../domain/split-planner.js';
-
-/** Deterministic PRNG (mulberry32) so every random case can be replayed from its seed. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function randomInt(random: () => number, min: number, max: number): number {
-  return min + Math.floor(random() * (max - min + 1));
-}
+import { byId } from '../support/id-order.js';
 
 function shuffled<T>(values: readonly T[], random: () => number): T[] {
   const copy = [...values];
@@ -136,7 +122,7 @@ function expectedShortLines(request: SplitRequest): ShortLine[] {
         .reduce((s, r) => s + r.available, 0),
     }))
     .filter((line) => line.available < line.requested)
-    .sort((a, b) => (a.itemId < b.itemId ? -1 : 1));
+    .sort(byId((line) => line.itemId));
 }
 
 function randomSmallRequest(seed: number): SplitRequest {
@@ -618,25 +604,36 @@ describe('planSplit', () => {
     });
   });
 
-  it('stays workflow-safe: only type imports of domain vocabulary, no clocks, randomness or locale-dependent comparison', () => {
-    const source = readFileSync(new URL('../../domain/split-planner.ts', import.meta.url), 'utf8');
-    const withoutComments = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
-    const typeImport = /^import type \{[^}]*\} from '\.\/[a-z-]+\.js';$/gm;
-    assert.match(withoutComments, typeImport, 'the vocabulary comes from domain/');
-    const code = withoutComments.replace(typeImport, '');
-    for (const forbidden of [
-      /\bimport\b/,
-      /\brequire\s*\(/,
-      /\bDate\b/,
-      /Math\.random/,
-      /\bprocess\b/,
-      /\bcrypto\b/,
-      /\bperformance\b/,
-      /setTimeout|setInterval/,
-      /localeCompare|Intl\./,
-    ]) {
-      assert.doesNotMatch(code, forbidden);
+  it('stays workflow-safe: imports only domain siblings, no clocks, randomness or locale-dependent comparison', () => {
+    const seen = new Set<string>();
+    const pending = ['split-planner.ts'];
+    while (pending.length > 0) {
+      const file = pending.pop()!;
+      if (seen.has(file)) continue;
+      seen.add(file);
+      const source = readFileSync(new URL(`../../domain/${file}`, import.meta.url), 'utf8');
+      const withoutComments = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+      const siblingImport = /^import (?:type )?\{[^}]*\} from '\.\/([a-z-]+)\.js';$/gm;
+      for (const [, sibling] of withoutComments.matchAll(siblingImport)) pending.push(`${sibling}.ts`);
+      const code = withoutComments.replace(siblingImport, '');
+      for (const forbidden of [
+        /\bimport\b/,
+        /\brequire\s*\(/,
+        /\bDate\b/,
+        /Math\.random/,
+        /\bprocess\b/,
+        /\bcrypto\b/,
+        /\bperformance\b/,
+        /setTimeout|setInterval/,
+        /localeCompare|Intl\./,
+      ]) {
+        assert.doesNotMatch(code, forbidden, file);
+      }
     }
+    assert.ok(
+      seen.has('id-order.ts') && seen.has('order-lines.ts'),
+      'the siblings it imports are checked too',
+    );
   });
 });
 

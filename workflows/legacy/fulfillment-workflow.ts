@@ -22,6 +22,7 @@ import type { FulfillmentActivities } from '../../activities/fulfillment-activit
 import type { WarehouseActivities } from '../../activities/warehouse-activities.js';
 import { centroid, destinationOf } from '../../domain/destinations.js';
 import { FAILURE } from '../../domain/failure-types.js';
+import { compareIds } from '../../domain/id-order.js';
 import type { OrderLine } from '../../domain/order-lines.js';
 import { planSplit } from '../../domain/split-planner.js';
 import { suborderIdFor } from '../../domain/suborder-id.js';
@@ -115,7 +116,7 @@ export async function fulfillmentWorkflow(input: FulfillmentInput): Promise<Fulf
 
   const byWarehouse = await planAndAllocate(input);
   const suborders: SuborderState[] = [...byWarehouse.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .sort(([a], [b]) => compareIds(a, b))
     .map(([warehouseId, lines]) => ({
       suborderId: suborderIdFor(input.orderId, warehouseId),
       warehouseId,

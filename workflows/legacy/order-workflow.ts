@@ -2,7 +2,7 @@
  * LEGACY (workflow type `orderWorkflow`): kept registered, unchanged, so orders started before
  * `orderWorkflowV2` (workflows/order/) carry on and their histories replay. New orders never start it.
  *
- * One workflow per order, its whole life (DESIGN.md §5): begin checkout (reserve all or nothing) →
+ * One workflow per order, its whole life: begin checkout (reserve all or nothing) →
  * reservation window → payment → fulfillment child (warehouse split, shipping) → delivered; or expiry,
  * decline or cancellation, each with its compensations.
  */

@@ -6,6 +6,7 @@
 import { condition } from '@temporalio/workflow';
 import type { ItemParts } from '../../domain/allocated-parts.js';
 import { centroid, destinationOf } from '../../domain/destinations.js';
+import { compareIds } from '../../domain/id-order.js';
 import type { OrderLine } from '../../domain/order-lines.js';
 import type { OrderStatus } from '../../domain/order-status.js';
 import type { ShippingAddress } from '../../domain/shipping-address.js';
@@ -65,7 +66,7 @@ function withParts(
 
 function suborderList(byWarehouse: ReadonlyMap<string, OrderLine[]>) {
   return [...byWarehouse.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .sort(([a], [b]) => compareIds(a, b))
     .map(([warehouseId, lines]) => ({ warehouseId, lines }));
 }
 

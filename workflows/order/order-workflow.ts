@@ -1,8 +1,9 @@
 /**
  * orderWorkflowV2: one workflow per order, its whole life, shaped to cost the Temporal server little.
  * Begin checkout (price, reserve all or nothing, record the order: one local activity) → reservation
- * window → payment (gateway calls as regular activities) → the warehouse split and shipping, in this
- * workflow → delivered; or expiry, decline or cancellation, each with its compensations.
+ * window → payment (gateway calls as local activities since the patch `gateway-calls-local` in steps.ts;
+ * orders recorded before it keep regular ones) → the warehouse split and shipping, in this workflow →
+ * delivered; or expiry, decline or cancellation, each with its compensations.
  *
  * `setup()` holds the messages (what may be asked in which state), `run()` the lifecycle.
  */
