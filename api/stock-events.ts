@@ -3,17 +3,12 @@
  * every committed change of `available`), fanned out to the subscribers of each item.
  */
 import { loggableError } from '../db/errors.js';
+import { readStockLevels, type StockLevel } from '../db/repositories/stock-table.js';
 import type { Shard, ShardSet } from '../db/shard-set.js';
 import type { Logger } from './logger.js';
 
 export const STOCK_CHANNEL = 'stock_changed';
-
-export interface StockLevel {
-  itemId: string;
-  available: number;
-  /** `stock.version`: orders a notification against a read of the same row. */
-  version: number;
-}
+export type { StockLevel };
 
 export interface StockEvents {
   /**
@@ -66,9 +61,7 @@ export function createStockEvents({
     const itemIds = [...listeners.keys()].filter((id) => shardSet.forItem(id) === shard);
     if (itemIds.length === 0) return;
     try {
-      const rows = await shard.sql<StockLevel[]>`
-        select item_id as "itemId", available, version from stock where item_id = any(${itemIds}::text[])`;
-      for (const row of rows) dispatch(row);
+      for (const row of await readStockLevels(shard.sql, itemIds)) dispatch(row);
     } catch (error) {
       logger.warn('stock events: resync failed', { shard: shard.id, error: loggableError(error) });
     }

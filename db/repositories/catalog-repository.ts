@@ -5,6 +5,7 @@ import { type CursorSecret, decodeCursor, encodeCursor, mergeSortedPages } from 
 import { NotFoundError } from '../errors.js';
 import { assertCents, assertDistinct, assertId, assertLimit } from '../input-checks.js';
 import { groupByShard, type ShardSet } from '../shard-set.js';
+import { insertStockRows } from './stock-table.js';
 
 export interface NewItem {
   itemId: string;
@@ -124,11 +125,13 @@ export function createCatalogRepository(deps: CatalogRepositoryDeps): CatalogRep
         const freshItems = chunk.filter((item) => fresh.has(item.itemId));
         if (freshItems.length === 0) continue;
 
-        const stockRows = freshItems.map((item) => ({
-          item_id: item.itemId,
-          available: item.stock.reduce((sum, s) => sum + s.quantity, 0),
-        }));
-        await tx`insert into stock ${tx(stockRows)}`;
+        await insertStockRows(
+          tx,
+          freshItems.map((item) => ({
+            itemId: item.itemId,
+            available: item.stock.reduce((sum, s) => sum + s.quantity, 0),
+          })),
+        );
         const warehouseRows = freshItems.flatMap((item) =>
           item.stock.map((s) => ({
             item_id: item.itemId,

@@ -60,8 +60,8 @@ export interface OrderRepository {
   /** Undefined when there is no such order for this customer (another customer's order included). */
   getOrder(customerId: string, orderId: string): Promise<OrderDetails | undefined>;
   /**
-   * Version-checked status change along DESIGN.md §5's lifecycle. Moving to the current status is a no-op
-   * (the retried-activity case); anything else not allowed is an InvalidTransitionError.
+   * Version-checked status change along ORDER_TRANSITIONS (domain/order-status.ts). Moving to the current
+   * status is a no-op (the retried-activity case); anything else not allowed is an InvalidTransitionError.
    */
   transitionOrder(transition: OrderTransition): Promise<OrderHeader>;
   /** A customer's orders, newest first (ordered_at, order_id descending), optionally only since a time. */

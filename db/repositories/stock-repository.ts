@@ -1,15 +1,16 @@
 import type postgres from 'postgres';
 import type { ShortLine } from '../../domain/order-lines.js';
 import type { ReservationStatus } from '../../domain/stock-status.js';
-import {
-  IdempotencyKeyConflictError,
-  InvalidTransitionError,
-  NotFoundError,
-  OutOfStockError,
-} from '../errors.js';
+import { compareBytewise } from '../byte-order.js';
+import { InvalidTransitionError, NotFoundError, OutOfStockError } from '../errors.js';
 import { assertDistinct, assertId, assertQuantity } from '../input-checks.js';
 import type { Shard, ShardSet } from '../shard-set.js';
 import { LOST_RACE, retryOnLostRace, type VersionRetryOptions } from '../version-retry.js';
+import { assertSameQuantity, releaseOrTombstone } from './keyed-effects.js';
+import { addToAvailable, readStockLevel, type StockLevel } from './stock-table.js';
+import { liveAllocatedUnits } from './warehouse-stock-repository.js';
+
+export type { StockLevel };
 
 export interface Reservation {
   orderId: string;
@@ -17,12 +18,6 @@ export interface Reservation {
   quantity: number;
   status: ReservationStatus;
   expiresAt: Date | null;
-  version: number;
-}
-
-export interface StockLevel {
-  itemId: string;
-  available: number;
   version: number;
 }
 
@@ -111,33 +106,8 @@ export function createStockRepository(deps: StockRepositoryDeps): StockRepositor
     return row;
   }
 
-  /** Version-checked change of one item's available counter, retried on a lost race. */
-  function adjustAvailable(tx: Tx, itemId: string, delta: number): Promise<ShortLine | undefined> {
-    return retryOnLostRace(deps, 'stock', itemId, async () => {
-      const [row] = await tx<StockLevel[]>`select available, version from stock where item_id = ${itemId}`;
-      if (!row) throw new NotFoundError('stock of item', itemId);
-      if (row.available + delta < 0) return { itemId, requested: -delta, available: row.available };
-      const updated = await tx`
-        update stock set available = available + ${delta}, version = version + 1, updated_at = now()
-        where item_id = ${itemId} and version = ${row.version}`;
-      return updated.count === 1 ? undefined : LOST_RACE;
-    });
-  }
-
-  /** A line recorded before (a retried activity) answers as recorded, unless it asked for another quantity. */
-  function assertSameRequest(
-    recorded: { quantity: number; status: ReservationStatus },
-    key: ReservationKey,
-    requested: number,
-  ) {
-    const isTombstone = recorded.status === 'RELEASED' && recorded.quantity === 0;
-    if (!isTombstone && recorded.quantity !== requested) {
-      throw new IdempotencyKeyConflictError(
-        `reservation ${key.orderId}/${key.itemId}`,
-        `quantity ${recorded.quantity} recorded, ${requested} asked`,
-      );
-    }
-  }
+  const assertSameRequest = (recorded: Reservation, key: ReservationKey, requested: number) =>
+    assertSameQuantity(recorded, `reservation ${key.orderId}/${key.itemId}`, requested);
 
   /**
    * Runs a reservation statement. An effect row already recorded for the key (by an earlier or a
@@ -278,38 +248,41 @@ export function createStockRepository(deps: StockRepositoryDeps): StockRepositor
     return reservations;
   }
 
-  async function releaseOne(tx: Tx, key: ReservationKey): Promise<Reservation> {
-    const existing = await lockReservation(tx, key);
-    if (!existing) {
-      const [tombstone] = await tx<Reservation[]>`
-        insert into stock_reservations (order_id, item_id, quantity, status)
-        values (${key.orderId}, ${key.itemId}, 0, 'RELEASED')
-        on conflict (order_id, item_id) do nothing
-        returning ${RESERVATION_COLUMNS(tx)}`;
-      // A concurrent reserve won the insert: release what it holds.
-      return tombstone ?? releaseOne(tx, key);
-    }
-    if (existing.status === 'RELEASED') return existing;
-    if (existing.status === 'COMMITTED') {
-      const [live] = await tx<{ units: number }[]>`
-        select coalesce(sum(quantity), 0)::int as units from warehouse_allocations
-        where order_id = ${key.orderId} and item_id = ${key.itemId} and status in ('ALLOCATED', 'SHIPPED')`;
-      if (live && live.units > 0) {
+  async function giveBack(tx: Tx, held: Reservation): Promise<Reservation> {
+    const key = `${held.orderId}/${held.itemId}`;
+    if (held.status === 'COMMITTED') {
+      const units = await liveAllocatedUnits(tx, held);
+      if (units > 0) {
         throw new InvalidTransitionError(
           'reservation',
-          `${key.orderId}/${key.itemId}`,
+          key,
           'COMMITTED',
           'RELEASED',
-          `${live.units} unit(s) still allocated or shipped; release the allocations first`,
+          `${units} unit(s) still allocated or shipped; release the allocations first`,
         );
       }
     }
-    await adjustAvailable(tx, key.itemId, existing.quantity);
+    await addToAvailable(tx, deps, held.itemId, held.quantity);
     const [released] = await tx<Reservation[]>`
       update stock_reservations set status = 'RELEASED', version = version + 1, updated_at = now()
-      where order_id = ${key.orderId} and item_id = ${key.itemId}
+      where order_id = ${held.orderId} and item_id = ${held.itemId}
       returning ${RESERVATION_COLUMNS(tx)}`;
     return released!;
+  }
+
+  function releaseOne(tx: Tx, key: ReservationKey): Promise<Reservation> {
+    return releaseOrTombstone({
+      lock: () => lockReservation(tx, key),
+      insertTombstone: async () => {
+        const [tombstone] = await tx<Reservation[]>`
+          insert into stock_reservations (order_id, item_id, quantity, status)
+          values (${key.orderId}, ${key.itemId}, 0, 'RELEASED')
+          on conflict (order_id, item_id) do nothing
+          returning ${RESERVATION_COLUMNS(tx)}`;
+        return tombstone;
+      },
+      release: (held) => giveBack(tx, held),
+    });
   }
 
   async function commitOne(tx: Tx, key: ReservationKey): Promise<Reservation> {
@@ -332,9 +305,9 @@ export function createStockRepository(deps: StockRepositoryDeps): StockRepositor
     return committed!;
   }
 
-  /** Items sorted by id, so two transactions touching the same items lock them in the same order. */
+  /** Items in the database's id order, so two transactions touching the same items lock them alike. */
   function inLockOrder<T extends { itemId: string }>(values: readonly T[]): T[] {
-    return [...values].sort((a, b) => (a.itemId < b.itemId ? -1 : a.itemId > b.itemId ? 1 : 0));
+    return [...values].sort((a, b) => compareBytewise(a.itemId, b.itemId));
   }
 
   function checkedKeys(orderId: string, itemIds: readonly string[]): ReservationKey[] {
@@ -395,11 +368,8 @@ export function createStockRepository(deps: StockRepositoryDeps): StockRepositor
       return reservation!;
     },
 
-    async getStock(itemId) {
-      const { sql } = shardSet.forItem(itemId);
-      const [row] = await sql<StockLevel[]>`
-        select item_id as "itemId", available, version from stock where item_id = ${itemId}`;
-      return row;
+    getStock(itemId) {
+      return readStockLevel(shardSet.forItem(itemId).sql, itemId);
     },
 
     async getReservation(key) {

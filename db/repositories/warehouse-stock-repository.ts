@@ -1,6 +1,7 @@
 import type postgres from 'postgres';
 import type { ShortLine } from '../../domain/order-lines.js';
 import type { AllocationStatus } from '../../domain/stock-status.js';
+import { compareBytewise } from '../byte-order.js';
 import {
   IdempotencyKeyConflictError,
   InvalidTransitionError,
@@ -10,6 +11,8 @@ import {
 import { assertDistinct, assertId, assertQuantity } from '../input-checks.js';
 import { groupByShard, type ShardSet } from '../shard-set.js';
 import { LOST_RACE, retryOnLostRace, type VersionRetryOptions } from '../version-retry.js';
+import { assertSameQuantity, releaseOrTombstone } from './keyed-effects.js';
+import { addToAvailable, readStockLevel } from './stock-table.js';
 
 export interface WarehouseStockLevel {
   itemId: string;
@@ -87,6 +90,17 @@ const LEVEL_COLUMNS = (sql: Tx | postgres.Sql) =>
 
 const keyText = (key: AllocationKey) => `${key.orderId}/${key.itemId}/${key.warehouseId}`;
 
+/** Units of an order's item still promised by a warehouse or on their way (ALLOCATED or SHIPPED). */
+export async function liveAllocatedUnits(
+  tx: postgres.TransactionSql,
+  key: { orderId: string; itemId: string },
+): Promise<number> {
+  const [live] = await tx<{ units: number }[]>`
+    select coalesce(sum(quantity), 0)::int as units from warehouse_allocations
+    where order_id = ${key.orderId} and item_id = ${key.itemId} and status in ('ALLOCATED', 'SHIPPED')`;
+  return live?.units ?? 0;
+}
+
 export function createWarehouseStockRepository(deps: WarehouseStockRepositoryDeps): WarehouseStockRepository {
   const { shardSet } = deps;
 
@@ -142,18 +156,6 @@ export function createWarehouseStockRepository(deps: WarehouseStockRepositoryDep
     });
   }
 
-  function addToStockAvailable(tx: Tx, itemId: string, delta: number): Promise<number> {
-    return retryOnLostRace(deps, 'stock', itemId, async () => {
-      const [row] = await tx<{ version: number }[]>`select version from stock where item_id = ${itemId}`;
-      if (!row) throw new NotFoundError('stock of item', itemId);
-      const [updated] = await tx<{ available: number }[]>`
-        update stock set available = available + ${delta}, version = version + 1, updated_at = now()
-        where item_id = ${itemId} and version = ${row.version}
-        returning available`;
-      return updated ? updated.available : LOST_RACE;
-    });
-  }
-
   /** The allocation may not exceed what the order's COMMITTED reservation of the item still leaves. */
   async function assertAllocatable(tx: Tx, key: AllocationKey): Promise<void> {
     const [reservation] = await tx<{ status: string; quantity: number }[]>`
@@ -170,40 +172,46 @@ export function createWarehouseStockRepository(deps: WarehouseStockRepositoryDep
         'only a committed (paid) reservation can be allocated',
       );
     }
-    const [live] = await tx<{ units: number }[]>`
-      select coalesce(sum(quantity), 0)::int as units from warehouse_allocations
-      where order_id = ${key.orderId} and item_id = ${key.itemId} and status in ('ALLOCATED', 'SHIPPED')`;
-    if (live && live.units > reservation.quantity) {
+    const units = await liveAllocatedUnits(tx, key);
+    if (units > reservation.quantity) {
       throw new InvalidTransitionError(
         'reservation',
         `${key.orderId}/${key.itemId}`,
         'COMMITTED',
         'ALLOCATED',
-        `allocations (${live.units}) would exceed the reserved ${reservation.quantity}`,
+        `allocations (${units}) would exceed the reserved ${reservation.quantity}`,
       );
     }
   }
 
-  async function releaseOne(tx: Tx, key: AllocationKey): Promise<Allocation> {
-    const existing = await lockAllocation(tx, key);
-    if (!existing) {
-      const [tombstone] = await tx<Allocation[]>`
-        insert into warehouse_allocations (order_id, item_id, warehouse_id, quantity, status)
-        values (${key.orderId}, ${key.itemId}, ${key.warehouseId}, 0, 'RELEASED')
-        on conflict (order_id, item_id, warehouse_id) do nothing
-        returning ${ALLOCATION_COLUMNS(tx)}`;
-      // A concurrent allocate won the insert: release what it took.
-      return tombstone ?? releaseOne(tx, key);
-    }
-    if (existing.status === 'RELEASED') return existing;
-    if (existing.status === 'SHIPPED') {
-      throw new InvalidTransitionError('allocation', keyText(key), 'SHIPPED', 'RELEASED', 'already shipped');
-    }
-    await adjustWarehouseStock(tx, key.itemId, key.warehouseId, {
-      physical: 0,
-      available: existing.quantity,
+  function releaseOne(tx: Tx, key: AllocationKey): Promise<Allocation> {
+    return releaseOrTombstone({
+      lock: () => lockAllocation(tx, key),
+      insertTombstone: async () => {
+        const [tombstone] = await tx<Allocation[]>`
+          insert into warehouse_allocations (order_id, item_id, warehouse_id, quantity, status)
+          values (${key.orderId}, ${key.itemId}, ${key.warehouseId}, 0, 'RELEASED')
+          on conflict (order_id, item_id, warehouse_id) do nothing
+          returning ${ALLOCATION_COLUMNS(tx)}`;
+        return tombstone;
+      },
+      release: async (held) => {
+        if (held.status === 'SHIPPED') {
+          throw new InvalidTransitionError(
+            'allocation',
+            keyText(key),
+            'SHIPPED',
+            'RELEASED',
+            'already shipped',
+          );
+        }
+        await adjustWarehouseStock(tx, key.itemId, key.warehouseId, {
+          physical: 0,
+          available: held.quantity,
+        });
+        return setAllocationStatus(tx, key, 'RELEASED');
+      },
     });
-    return setAllocationStatus(tx, key, 'RELEASED');
   }
 
   const repository: WarehouseStockRepository = {
@@ -242,9 +250,7 @@ export function createWarehouseStockRepository(deps: WarehouseStockRepositoryDep
       );
       const { sql } = shardSet.forItem(itemId);
       // Warehouse rows in id order, so concurrent allocations of one item never deadlock.
-      const ordered = [...parts].sort((x, y) =>
-        x.warehouseId < y.warehouseId ? -1 : x.warehouseId > y.warehouseId ? 1 : 0,
-      );
+      const ordered = [...parts].sort((x, y) => compareBytewise(x.warehouseId, y.warehouseId));
       return sql.begin(async (tx) => {
         const recorded: Allocation[] = [];
         const fresh: Allocation[] = [];
@@ -261,13 +267,7 @@ export function createWarehouseStockRepository(deps: WarehouseStockRepositoryDep
             continue;
           }
           const existing = (await lockAllocation(tx, key))!;
-          const isTombstone = existing.status === 'RELEASED' && existing.quantity === 0;
-          if (!isTombstone && existing.quantity !== part.quantity) {
-            throw new IdempotencyKeyConflictError(
-              `allocation ${keyText(key)}`,
-              `quantity ${existing.quantity} recorded, ${part.quantity} asked`,
-            );
-          }
+          assertSameQuantity(existing, `allocation ${keyText(key)}`, part.quantity);
           recorded.push(existing);
         }
         if (fresh.length === 0) return recorded;
@@ -326,9 +326,7 @@ export function createWarehouseStockRepository(deps: WarehouseStockRepositoryDep
       assertQuantity(input.quantity);
       const { sql } = shardSet.forItem(input.itemId);
       return sql.begin(async (tx) => {
-        const [known] = await tx<{ ok: boolean }[]>`
-          select exists (select 1 from stock where item_id = ${input.itemId}) as ok`;
-        if (!known?.ok) throw new NotFoundError('item', input.itemId);
+        if (!(await readStockLevel(tx, input.itemId))) throw new NotFoundError('item', input.itemId);
         const [warehouse] = await tx<{ ok: boolean }[]>`
           select exists (select 1 from warehouses where warehouse_id = ${input.warehouseId}) as ok`;
         if (!warehouse?.ok) throw new NotFoundError('warehouse', input.warehouseId);
@@ -355,9 +353,8 @@ export function createWarehouseStockRepository(deps: WarehouseStockRepositoryDep
           const [level] = await tx<WarehouseStockLevel[]>`
             select ${LEVEL_COLUMNS(tx)} from warehouse_stock
             where item_id = ${input.itemId} and warehouse_id = ${input.warehouseId}`;
-          const [stockRow] = await tx<{ available: number }[]>`
-            select available from stock where item_id = ${input.itemId}`;
-          return { applied: false, warehouseStock: level!, available: stockRow!.available };
+          const stock = await readStockLevel(tx, input.itemId);
+          return { applied: false, warehouseStock: level!, available: stock!.available };
         }
         // First units of this item in this warehouse: start the row at zero, then add like any restock.
         await tx`
@@ -369,8 +366,9 @@ export function createWarehouseStockRepository(deps: WarehouseStockRepositoryDep
           available: input.quantity,
         });
         if ('short' in outcome) throw new Error('unreachable: a restock only adds units');
-        const available = await addToStockAvailable(tx, input.itemId, input.quantity);
-        return { applied: true, warehouseStock: outcome.level, available };
+        const added = await addToAvailable(tx, deps, input.itemId, input.quantity);
+        if ('short' in added) throw new Error('unreachable: a restock only adds units');
+        return { applied: true, warehouseStock: outcome.level, available: added.available };
       });
     },
 
