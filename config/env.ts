@@ -44,14 +44,16 @@ export const ENV_VARS = [
   {
     name: 'WAREHOUSE_TASK_QUEUE',
     default: 'warehouse',
-    description: 'Task queue of the warehouse worker',
-    usedBy: WORKERS,
+    description:
+      'Task queue of the warehouse worker. The API fixes it in each order as the order starts, so set it on the API and the warehouse worker alike',
+    usedBy: ['api', 'warehouse-worker'],
   },
   {
     name: 'RESERVATION_TTL_SECONDS',
     default: '300',
-    description: 'How long a checkout holds its stock before it expires',
-    usedBy: ['api', 'order-worker'],
+    description:
+      'How long a checkout holds its stock before it expires. The API fixes it in each order as the order starts; a change applies to orders begun afterwards',
+    usedBy: ['api'],
   },
   {
     name: 'BEGIN_ADMISSION_MAX_WAIT_SECONDS',

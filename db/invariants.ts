@@ -2,7 +2,7 @@ import type postgres from 'postgres';
 import { CHARGED_ORDER_STATUSES, type OrderStatus } from '../domain/order-status.js';
 import type { Shard, ShardSet } from './shard-set.js';
 
-/** One broken rule of DESIGN.md §2, found on one shard. */
+/** One broken invariant (docs/architecture.md, "The four invariants"), found on one shard. */
 export interface InvariantViolation {
   invariant: 1 | 2 | 3 | 4;
   shard: string;
@@ -46,7 +46,7 @@ interface OrderLedger {
 }
 
 /**
- * Checks DESIGN.md §2 invariants at a quiescent point (nothing in flight), shard by shard, and returns
+ * Checks the four invariants at a quiescent point (nothing in flight), shard by shard, and returns
  * every violation (empty when all hold). Per item, on its shard:
  *  1. stock.available + Σ RESERVED + Σ COMMITTED-but-unallocated = Σ_w warehouse_stock.available
  *  2. Σ_w physical = Σ_w available + Σ ALLOCATED (unshipped)

@@ -909,7 +909,8 @@ describe('docker-compose.yml', () => {
     it('task queues that disagree', () => {
       const c = mutate((c) => {
         envMap(c, 'order-worker')['ORDER_TASK_QUEUE'] = 'orders-v2';
-        envMap(c, 'order-worker')['WAREHOUSE_TASK_QUEUE'] = 'stock';
+        // The API names the warehouse queue in each order; a worker polling another one waits forever.
+        envMap(c, 'api')['WAREHOUSE_TASK_QUEUE'] = 'stock';
       });
       const problems = checkTaskQueues(c);
       assertBites(problems, /ORDER_TASK_QUEUE disagrees/);

@@ -1,4 +1,7 @@
-/** The order worker: orderWorkflow, fulfillmentWorkflow and their activities on ORDER_TASK_QUEUE. */
+/**
+ * The order worker: every workflow type of workflows/index.ts (orderWorkflowV2, and the legacy
+ * orderWorkflow and fulfillmentWorkflow kept for orders in flight) and their activities on ORDER_TASK_QUEUE.
+ */
 
 import { createOrderWorkerActivities } from '../activities/wiring.js';
 import { createSimulatedGateway } from '../payment-gateway/simulator.js';

@@ -40,7 +40,7 @@ function eventRoute(action: string, summary: string) {
     tags: ['Operators'],
     summary,
     description:
-      'Refused with 409 when the suborder is not in a state that allows it (already shipped, cancelled…).',
+      '409 when the suborder or its order does not allow the event (already shipped or cancelled, not shipped yet, the order being cancelled); 404 when the order has no such suborder or has ended (an order that has not heard of its suborders yet is given a few seconds first).',
     security: bearerSecurity,
     request: { params: SuborderParamsSchema },
     responses: {

@@ -1,5 +1,5 @@
 /**
- * Crash recovery, proven against real processes (issue 6). Each scenario runs the whole platform,
+ * Crash recovery, proven against real processes. Each scenario runs the whole platform,
  * drives shoppers through the HTTP API, lands real faults at seeded random moments, then checks that
  * nothing was lost, oversold, leaked or charged twice. A failure prints its seed: rerun it with
  * CHAOS_SEED=<seed> npm test -- test/chaos/scenarios.test.ts --grep '<scenario>'.

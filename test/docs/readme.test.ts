@@ -23,6 +23,10 @@ describe('README', () => {
       if (spec.default !== undefined && defaultCell !== `\`${spec.default}\``) {
         problems.push(`${spec.name}: README default ${defaultCell}, code default ${spec.default}`);
       }
+      const readByCell = row.split('|')[3]!.trim();
+      if ('usedBy' in spec && readByCell !== spec.usedBy.join(', ')) {
+        problems.push(`${spec.name}: README says read by ${readByCell}, the code by ${spec.usedBy.join(', ')}`);
+      }
     }
     assert.deepEqual(problems, []);
   });

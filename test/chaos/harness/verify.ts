@@ -1,6 +1,6 @@
 /**
- * What must hold after any chaos run (issue 6): every acknowledged order exists and is terminal, the
- * DESIGN.md §2 invariants hold on every shard, no unit is oversold or leaked, and each order was
+ * What must hold after any chaos run: every acknowledged order exists and is terminal, the four
+ * invariants of db/invariants.ts hold on every shard, no unit is oversold or leaked, and each order was
  * charged at most once with captured − refunded matching its final state.
  */
 import { checkInvariants } from '../../../db/invariants.js';
