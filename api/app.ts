@@ -2,10 +2,10 @@
 import type { Client } from '@temporalio/client';
 import { bodyLimit } from 'hono/body-limit';
 import type { Repositories } from '../db/repositories/index.js';
+import type { Logger } from '../observability/logger.js';
 import { createApiMetrics } from './api-metrics.js';
 import { requireAuth, requireOperator } from './auth.js';
 import { handleError } from './error-handler.js';
-import type { Logger } from './logger.js';
 import { problemResponse, problems } from './problem.js';
 import { requestContext } from './request-context.js';
 import { newRouter } from './router.js';

@@ -1,7 +1,7 @@
 /** What every route module shares: the context variables and a router that reports bad input as problems. */
 import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Logger } from '../observability/logger.js';
 import type { AuthVariables } from './auth.js';
-import type { Logger } from './logger.js';
 import { problemHook } from './validation.js';
 
 export interface RequestVariables {

@@ -5,7 +5,7 @@
 import { loggableError } from '../db/errors.js';
 import { readStockLevels, type StockLevel } from '../db/repositories/stock-table.js';
 import type { Shard, ShardSet } from '../db/shard-set.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../observability/logger.js';
 
 export const STOCK_CHANNEL = 'stock_changed';
 export type { StockLevel };

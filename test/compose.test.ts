@@ -94,6 +94,7 @@ const SOURCE_DIRS = [
   'workers',
   'activities',
   'payment-gateway',
+  'observability',
   'workflows',
   'db',
   'config',

@@ -3,11 +3,13 @@
  * The SDK's runtime turns SIGINT/SIGTERM into worker.shutdown(): polling stops, running activities get
  * shutdownGraceTime to finish, then run() resolves and the pools are closed.
  */
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { type AppConfig, devSecretsInUse, loadConfig, type ProcessRole } from '../config/env.js';
 import { createRepositories, type Repositories } from '../db/repositories/index.js';
 import { createShardSet } from '../db/shard-set.js';
+import { createLogger } from '../observability/logger.js';
 import { activityFailureInterceptor } from './activity-failures.js';
+import { sdkLogger } from './sdk-logger.js';
 import { workerTuning } from './worker-tuning.js';
 
 export interface WorkerSpec {
@@ -19,16 +21,13 @@ export interface WorkerSpec {
 
 export async function runWorker(spec: WorkerSpec): Promise<void> {
   const config = loadConfig();
+  const logger = createLogger(spec.name, config.logLevel);
+  Runtime.install({ logger: sdkLogger(logger) });
   const devSecrets = devSecretsInUse(spec.name);
   if (devSecrets.length > 0) {
-    console.log(
-      JSON.stringify({
-        level: 'warn',
-        service: spec.name,
-        message: 'using development secrets: anyone can sign with them; never run this in production',
-        secrets: devSecrets,
-      }),
-    );
+    logger.warn('using development secrets: anyone can sign with them; never run this in production', {
+      secrets: devSecrets,
+    });
   }
   const shards = createShardSet(config.db);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
@@ -47,19 +46,14 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
       shutdownGraceTime: `${config.worker.shutdownGraceSeconds} seconds`,
     });
     const running = worker.run();
-    console.log(
-      JSON.stringify({
-        level: 'info',
-        service: spec.name,
-        message: 'worker polling',
-        taskQueue: spec.taskQueue(config),
-        state: worker.getState(),
-        // The patched SDK records workflow stacks only with this on (scripts/patch-dependencies.mjs).
-        workflowStackTraces: config.worker.stackTraces,
-      }),
-    );
+    logger.info('worker polling', {
+      taskQueue: spec.taskQueue(config),
+      state: worker.getState(),
+      // The patched SDK records workflow stacks only with this on (scripts/patch-dependencies.mjs).
+      workflowStackTraces: config.worker.stackTraces,
+    });
     await running;
-    console.log(JSON.stringify({ level: 'info', service: spec.name, message: 'worker stopped' }));
+    logger.info('worker stopped');
   } finally {
     await connection.close();
     await shards.close();

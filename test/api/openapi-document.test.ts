@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { compileErrors, validate } from '@readme/openapi-parser';
 import { Client } from '@temporalio/client';
 import { createApp } from '../../api/app.js';
-import { createLogger } from '../../api/logger.js';
+import { createLogger } from '../../observability/logger.js';
 
 type Document = { openapi: string; paths: Record<string, Record<string, { responses?: object }>> };
 

@@ -1,4 +1,8 @@
-/** Structured JSON lines on stdout. Callers pass fields, never tokens, card numbers or addresses. */
+/**
+ * Structured JSON lines on stdout, one format for every process. Callers pass fields, never tokens,
+ * card numbers or addresses; an Error among the fields is written as its name, message, failure type
+ * and stack (the activity interceptor has already taken statement parameters out of database errors).
+ */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export interface Logger {
@@ -20,9 +24,8 @@ export function createLogger(
 ): Logger {
   const emit = (at: LogLevel) => (message: string, fields?: Record<string, unknown>) => {
     if (RANK[at] < RANK[level]) return;
-    write(
-      `${JSON.stringify({ time: new Date().toISOString(), level: at, service, message, ...bound, ...fields })}\n`,
-    );
+    const line = { time: new Date().toISOString(), level: at, service, message, ...bound, ...fields };
+    write(`${JSON.stringify(line, errorsAsFields)}\n`);
   };
   return {
     debug: emit('debug'),
@@ -30,5 +33,18 @@ export function createLogger(
     warn: emit('warn'),
     error: emit('error'),
     child: (fields) => createLogger(service, level, write, { ...bound, ...fields }),
+  };
+}
+
+function errorsAsFields(_key: string, value: unknown): unknown {
+  if (!(value instanceof Error)) return value;
+  const { type, nonRetryable } = value as Error & { type?: unknown; nonRetryable?: unknown };
+  return {
+    name: value.name,
+    message: value.message,
+    type,
+    nonRetryable,
+    stack: value.stack,
+    cause: value.cause,
   };
 }
