@@ -5,10 +5,9 @@ import { devSecretsInUse, loadConfig } from '../config/env.js';
 import { createRepositories } from '../db/repositories/index.js';
 import { createShardSet } from '../db/shard-set.js';
 import { createLogger } from '../observability/logger.js';
-import { createSimulatedGateway, InvalidCardError } from '../payment-gateway/simulator.js';
+import { createSimulatedGateway } from '../payment-gateway/simulator.js';
 import { createApp } from './app.js';
-import { ProblemError, problems } from './problem.js';
-import { StockAdmission } from './stock-admission.js';
+import { checkoutDeps } from './checkout-wiring.js';
 import { createStockEvents } from './stock-events.js';
 
 const config = loadConfig();
@@ -46,31 +45,17 @@ const app = createApp({
       check: async () => void (await shard.sql`select 1`),
     })),
   ],
-  checkout: {
-    orderTaskQueue: config.temporal.orderTaskQueue,
-    warehouseTaskQueue: config.temporal.warehouseTaskQueue,
-    reservationTtlSeconds: config.reservationTtlSeconds,
-    publicBaseUrl: config.publicBaseUrl,
-    cartOf: async (customerId) =>
-      (await repos.carts.getCart(customerId)).lines.map(({ itemId, quantity }) => ({ itemId, quantity })),
-    admission: new StockAdmission({
-      readAvailable: async (itemId) => (await repos.stock.getStock(itemId))?.available,
-      maxWaitMs: config.beginAdmissionMaxWaitSeconds * 1000,
-    }),
-    orderStatusOf: async (customerId, orderId) => (await repos.orders.getOrder(customerId, orderId))?.status,
-    tokenizeCard: async (customerId, card) => {
-      try {
-        return (await gateway.tokenize({ customerId, card })).paymentToken;
-      } catch (error) {
-        if (!(error instanceof InvalidCardError)) throw error;
-        throw new ProblemError(
-          problems.validation(`Invalid card: ${error.message}`, [
-            { field: `paymentDetails.${error.field}`, message: error.message },
-          ]),
-        );
-      }
+  checkout: checkoutDeps(
+    {
+      orderTaskQueue: config.temporal.orderTaskQueue,
+      warehouseTaskQueue: config.temporal.warehouseTaskQueue,
+      reservationTtlSeconds: config.reservationTtlSeconds,
+      publicBaseUrl: config.publicBaseUrl,
+      beginAdmissionMaxWaitSeconds: config.beginAdmissionMaxWaitSeconds,
     },
-  },
+    repos,
+    gateway,
+  ),
 });
 
 const server = serve({ fetch: app.fetch, port: config.apiPort, hostname: config.apiHost }, (info) => {

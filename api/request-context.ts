@@ -6,8 +6,8 @@ import { randomUUID } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import type { Logger } from '../observability/logger.js';
+import type { ApiEnv } from './api-env.js';
 import type { ApiMetrics } from './api-metrics.js';
-import type { ApiEnv } from './router.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export const REQUEST_ID_HEADER = 'X-Request-Id';

@@ -5,8 +5,8 @@
 import type { Hook } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { z } from 'zod';
+import type { ApiEnv } from './api-env.js';
 import { type FieldError, ProblemError, problems } from './problem.js';
-import type { ApiEnv } from './router.js';
 import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from './schemas/text.js';
 
 const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
