@@ -15,11 +15,10 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import http2 from 'node:http2';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { delay, freePort, grpcCall, waitForPort } from './lib/port-probes.mjs';
 
 export const PINNED_VERSION = '1.38.0';
 const GROUP_ID = 'io.temporal';
@@ -202,73 +201,6 @@ async function dumpClassArchive(java, cp) {
   if (!fs.existsSync(archivePath)) {
     throw new Error(`the JVM wrote no archive${stderr ? `: ${stderr.trim().split('\n').pop()}` : ''}`);
   }
-}
-
-/** One unary gRPC call with an empty request message; any gRPC status is fine, only the round trip matters. */
-function grpcCall(port, method) {
-  return new Promise((resolve, reject) => {
-    const session = http2.connect(`http://127.0.0.1:${port}`);
-    const timer = setTimeout(() => {
-      session.destroy();
-      reject(new Error(`${method} got no answer within 30 s`));
-    }, 30_000);
-    session.on('error', (error) => {
-      clearTimeout(timer);
-      session.destroy();
-      reject(error);
-    });
-    const req = session.request({
-      ':method': 'POST',
-      ':path': method,
-      'content-type': 'application/grpc',
-      te: 'trailers',
-    });
-    req.on('error', () => {});
-    req.on('data', () => {});
-    req.on('close', () => {
-      clearTimeout(timer);
-      session.close();
-      resolve();
-    });
-    req.end(Buffer.from([0, 0, 0, 0, 0])); // uncompressed frame of length 0: an empty message
-  });
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForPort(port, timeoutMs, exited) {
-  let gone;
-  exited.then((exit) => {
-    gone = exit;
-  });
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (gone) throw new Error(`the server exited early (${gone.signal ?? `code ${gone.code}`})`);
-    const open = await new Promise((resolve) => {
-      const socket = net.connect(port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (open) return;
-    await delay(100);
-  }
-  throw new Error(`the server did not listen on port ${port} within ${timeoutMs / 1000} s`);
-}
-
-function delay(ms) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** The marker when the pinned version is fully installed for this JVM, else undefined. */
