@@ -4,9 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { sign } from 'hono/jwt';
-import { openShards, type ShardAccess, stockedItem } from '../support/catalog-fixture.js';
-import { api, type RunningPlatform, startPlatform, TEST_JWT_SECRET, tokenFor } from '../support/platform.js';
-import { testStack } from '../support/stack.js';
+import { stockedItem } from '../support/catalog-fixture.js';
+import { api, TEST_JWT_SECRET } from '../support/platform.js';
+import { usePlatform } from '../support/platform-suite.js';
 import { ADDRESS, begin, CARD_OK, newShopper, type Shopper } from './support.js';
 
 interface Case {
@@ -32,31 +32,21 @@ const longText = (n: number) => 'x'.repeat(n);
 
 describe('api: bad input is refused with a 4xx problem, never a 5xx', function () {
   this.timeout(180_000);
-  let platform: RunningPlatform;
-  let db: ShardAccess;
+  const live = usePlatform({ env: { RESERVATION_TTL_SECONDS: '120' }, operator: 'ops-bad-input' });
   let shopper: Shopper;
-  let operator: string;
   let itemId: string;
   let orderId: string;
   let itemsCursor: string;
 
   before(async () => {
-    db = await openShards(testStack().shardUrls);
-    platform = await startPlatform({ RESERVATION_TTL_SECONDS: '120' });
-    itemId = await stockedItem(db.repos, { 'wh-east': 3 });
-    await stockedItem(db.repos, { 'wh-east': 3 });
+    itemId = await stockedItem(live.db.repos, { 'wh-east': 3 });
+    await stockedItem(live.db.repos, { 'wh-east': 3 });
     shopper = await newShopper();
-    operator = await tokenFor('ops-bad-input', 'operator');
-    orderId = (await begin(platform, shopper, [{ itemId, quantity: 1 }])).orderId;
-    const page = await api(platform, 'GET', '/items?type=test&limit=1');
+    orderId = (await begin(live.platform, shopper, [{ itemId, quantity: 1 }])).orderId;
+    const page = await api(live.platform, 'GET', '/items?type=test&limit=1');
     assert.equal(page.status, 200);
     itemsCursor = page.body.nextCursor;
     assert.ok(itemsCursor, 'two test items: a first page has a next cursor');
-  });
-
-  after(async () => {
-    await platform?.stop();
-    await db?.close();
   });
 
   const tampered = () => {
@@ -849,7 +839,7 @@ describe('api: bad input is refused with a 4xx problem, never a 5xx', function (
         testCase.as === 'nobody'
           ? undefined
           : testCase.as === 'operator'
-            ? operator
+            ? live.operator
             : typeof testCase.as === 'function'
               ? await testCase.as()
               : shopper.token;
@@ -860,7 +850,7 @@ describe('api: bad input is refused with a 4xx problem, never a 5xx', function (
           ? raw
           : (JSON.parse(JSON.stringify(raw ?? null).replaceAll(`"${ITEM}"`, JSON.stringify(itemId))) ??
             undefined);
-      const res = await api(platform, testCase.method, path, { token, body, headers: testCase.headers });
+      const res = await api(live.platform, testCase.method, path, { token, body, headers: testCase.headers });
       statuses.push(res.status);
       assert.equal(res.status, testCase.status, JSON.stringify(res.body));
       assert.equal(res.headers.get('content-type'), 'application/problem+json');

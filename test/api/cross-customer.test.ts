@@ -1,53 +1,46 @@
 /** Auth: no token → 401, no operator role → 403, and another customer's order or payment URL → 404. */
 import assert from 'node:assert/strict';
-import { openShards, type ShardAccess, stockCounters, stockedItem } from '../support/catalog-fixture.js';
-import { api, type RunningPlatform, startPlatform } from '../support/platform.js';
-import { testStack } from '../support/stack.js';
+import { stockCounters, stockedItem } from '../support/catalog-fixture.js';
+import { api } from '../support/platform.js';
+import { usePlatform } from '../support/platform-suite.js';
 import { ADDRESS, assertProblem, begin, CARD_OK, newShopper } from './support.js';
 
 describe('api: auth, and customers kept apart', function () {
   this.timeout(180_000);
-  let platform: RunningPlatform;
-  let db: ShardAccess;
-
-  before(async () => {
-    db = await openShards(testStack().shardUrls);
-    platform = await startPlatform({ RESERVATION_TTL_SECONDS: '120' });
-  });
-
-  after(async () => {
-    await platform?.stop();
-    await db?.close();
-  });
+  const live = usePlatform({ env: { RESERVATION_TTL_SECONDS: '120' } });
 
   it("refuses every attempt on another customer's order, and changes nothing", async () => {
-    const itemId = await stockedItem(db.repos, { 'wh-east': 4 });
+    const itemId = await stockedItem(live.db.repos, { 'wh-east': 4 });
     const alice = await newShopper();
     const bob = await newShopper();
-    const { orderId, paymentUrl } = await begin(platform, alice, [{ itemId, quantity: 2 }]);
+    const { orderId, paymentUrl } = await begin(live.platform, alice, [{ itemId, quantity: 2 }]);
     assert.equal(
-      (await api(platform, 'PATCH', '/cart?op=ADD', { token: alice.token, body: { itemId, quantity: 1 } }))
-        .status,
+      (
+        await api(live.platform, 'PATCH', '/cart?op=ADD', {
+          token: alice.token,
+          body: { itemId, quantity: 1 },
+        })
+      ).status,
       200,
     );
 
     const attempts = [
-      ['read the order', () => api(platform, 'GET', `/orders/${orderId}`, { token: bob.token })],
+      ['read the order', () => api(live.platform, 'GET', `/orders/${orderId}`, { token: bob.token })],
       [
         'use the payment URL',
         () =>
-          api(platform, 'POST', new URL(paymentUrl).pathname, {
+          api(live.platform, 'POST', new URL(paymentUrl).pathname, {
             token: bob.token,
             body: { paymentDetails: CARD_OK, shippingAddress: ADDRESS },
           }),
       ],
       [
         'submit it',
-        () => api(platform, 'POST', '/checkout?op=SUBMIT', { token: bob.token, body: { orderId } }),
+        () => api(live.platform, 'POST', '/checkout?op=SUBMIT', { token: bob.token, body: { orderId } }),
       ],
       [
         'cancel it',
-        () => api(platform, 'POST', '/checkout?op=CANCEL', { token: bob.token, body: { orderId } }),
+        () => api(live.platform, 'POST', '/checkout?op=CANCEL', { token: bob.token, body: { orderId } }),
       ],
     ] as const;
     for (const [what, attempt] of attempts) {
@@ -56,16 +49,16 @@ describe('api: auth, and customers kept apart', function () {
       assertProblem(res, 404, '/problems/not-found');
     }
 
-    const bobsOrders = await api(platform, 'GET', '/orders', { token: bob.token });
+    const bobsOrders = await api(live.platform, 'GET', '/orders', { token: bob.token });
     assert.deepEqual(bobsOrders.body.orders, [], "alice's order is not in bob's list");
-    const bobsCart = await api(platform, 'GET', '/cart', { token: bob.token });
+    const bobsCart = await api(live.platform, 'GET', '/cart', { token: bob.token });
     assert.deepEqual(bobsCart.body, { items: [] }, "alice's cart is not bob's");
 
-    const mine = await api(platform, 'GET', `/orders/${orderId}`, { token: alice.token });
+    const mine = await api(live.platform, 'GET', `/orders/${orderId}`, { token: alice.token });
     assert.equal(mine.status, 200);
     assert.equal(mine.body.status, 'RESERVED', "bob's cancel did nothing");
-    assert.equal((await stockCounters(db.repos, itemId)).available, 2, 'still held for alice');
-    const alicesOwnPayment = await api(platform, 'POST', new URL(paymentUrl).pathname, {
+    assert.equal((await stockCounters(live.db.repos, itemId)).available, 2, 'still held for alice');
+    const alicesOwnPayment = await api(live.platform, 'POST', new URL(paymentUrl).pathname, {
       token: alice.token,
       body: { paymentDetails: CARD_OK, shippingAddress: ADDRESS },
     });
@@ -92,11 +85,14 @@ describe('api: auth, and customers kept apart', function () {
     ] as const;
     for (const [method, path] of [...personal, ...admin]) {
       const body = method === 'GET' ? undefined : {};
-      assertProblem(await api(platform, method, path, { body }), 401, '/problems/unauthorized');
+      assertProblem(await api(live.platform, method, path, { body }), 401, '/problems/unauthorized');
     }
     for (const [method, path] of admin) {
       assertProblem(
-        await api(platform, method, path, { token: shopper.token, body: method === 'GET' ? undefined : {} }),
+        await api(live.platform, method, path, {
+          token: shopper.token,
+          body: method === 'GET' ? undefined : {},
+        }),
         403,
         '/problems/forbidden',
       );

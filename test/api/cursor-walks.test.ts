@@ -1,35 +1,22 @@
 /** Cursor pagination over HTTP: every row exactly once, in order, across both shards. */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { openShards, type ShardAccess, stockedItem } from '../support/catalog-fixture.js';
-import { api, type RunningPlatform, startPlatform, tokenFor } from '../support/platform.js';
-import { testStack } from '../support/stack.js';
+import { stockedItem } from '../support/catalog-fixture.js';
+import { api } from '../support/platform.js';
+import { usePlatform } from '../support/platform-suite.js';
 import { begin, newShopper, type Shopper } from './support.js';
 
 describe('api: cursor walks', function () {
   this.timeout(180_000);
-  let platform: RunningPlatform;
-  let db: ShardAccess;
-  let operator: string;
-
-  before(async () => {
-    db = await openShards(testStack().shardUrls);
-    platform = await startPlatform({ RESERVATION_TTL_SECONDS: '120' });
-    operator = await tokenFor('ops-walks', 'operator');
-  });
-
-  after(async () => {
-    await platform?.stop();
-    await db?.close();
-  });
+  const live = usePlatform({ env: { RESERVATION_TTL_SECONDS: '120' }, operator: 'ops-walks' });
 
   /** `count` new shoppers, alternating between the two shards' customers. */
   async function shoppersOnEveryShard(count: number) {
     const shoppers: Shopper[] = [];
     while (shoppers.length < count) {
       const candidate = await newShopper();
-      const wanted = shoppers.length % 2 === 0 ? db.shards.shards[0] : db.shards.shards[1];
-      if (db.shards.forCustomer(candidate.customerId) === wanted) shoppers.push(candidate);
+      const wanted = shoppers.length % 2 === 0 ? live.db.shards.shards[0] : live.db.shards.shards[1];
+      if (live.db.shards.forCustomer(candidate.customerId) === wanted) shoppers.push(candidate);
     }
     return shoppers;
   }
@@ -40,7 +27,7 @@ describe('api: cursor walks', function () {
     const rows: T[] = [];
     let path: string | undefined = first;
     while (path) {
-      const res = await api(platform, 'GET', path, { token });
+      const res = await api(live.platform, 'GET', path, { token });
       assert.equal(res.status, 200, JSON.stringify(res.body));
       sizes.push(res.body[key].length);
       rows.push(...res.body[key]);
@@ -59,14 +46,14 @@ describe('api: cursor walks', function () {
       const type = `walk-${randomUUID().slice(0, 8)}`;
       const created: string[] = [];
       for (let i = 0; i < 7; i++) {
-        const res = await api(platform, 'POST', '/admin/items', {
-          token: operator,
+        const res = await api(live.platform, 'POST', '/admin/items', {
+          token: live.operator,
           body: { name: `Walker ${i}`, description: '', price: 100 + i, type, stock: [] },
         });
         assert.equal(res.status, 201);
         created.push(res.body.itemId);
       }
-      return { type, created, shards: new Set(created.map((id) => db.shards.forItem(id).id)).size };
+      return { type, created, shards: new Set(created.map((id) => live.db.shards.forItem(id).id)).size };
     }
     let seven = await sevenItems();
     for (let attempt = 0; seven.shards < 2 && attempt < 5; attempt++) seven = await sevenItems();
@@ -87,12 +74,12 @@ describe('api: cursor walks', function () {
   });
 
   it('GET /orders: newest first, each once; `since` cuts the older ones', async () => {
-    const itemId = await stockedItem(db.repos, { 'wh-east': 20 });
+    const itemId = await stockedItem(live.db.repos, { 'wh-east': 20 });
     const shopper = await newShopper();
     const placed: { orderId: string; at: Date }[] = [];
     for (let i = 0; i < 5; i++) {
       const at = new Date();
-      placed.push({ orderId: (await begin(platform, shopper, [{ itemId, quantity: 1 }])).orderId, at });
+      placed.push({ orderId: (await begin(live.platform, shopper, [{ itemId, quantity: 1 }])).orderId, at });
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const { sizes, rows } = await walk<{ orderId: string; orderedAt: string }>(
@@ -114,19 +101,19 @@ describe('api: cursor walks', function () {
   });
 
   it('GET /admin/orders: a time range across every shard, oldest first, each once', async () => {
-    const itemId = await stockedItem(db.repos, { 'wh-west': 20 });
+    const itemId = await stockedItem(live.db.repos, { 'wh-west': 20 });
     const from = new Date();
     const shoppers = await shoppersOnEveryShard(6);
     const orderIds: string[] = [];
     for (const shopper of shoppers) {
-      orderIds.push((await begin(platform, shopper, [{ itemId, quantity: 1 }])).orderId);
+      orderIds.push((await begin(live.platform, shopper, [{ itemId, quantity: 1 }])).orderId);
     }
     const to = new Date(Date.now() + 1000);
-    const homes = new Set(shoppers.map((s) => db.shards.forCustomer(s.customerId).id));
+    const homes = new Set(shoppers.map((s) => live.db.shards.forCustomer(s.customerId).id));
     assert.equal(homes.size, 2, 'the customers live on both shards');
 
     const { rows } = await walk<{ orderId: string; orderedAt: string; customerId: string }>(
-      operator,
+      live.operator,
       `/admin/orders?from=${from.toISOString()}&to=${to.toISOString()}&limit=2`,
       'orders',
     );

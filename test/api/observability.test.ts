@@ -3,9 +3,9 @@
  * outcomes, and logs that never carry a token, a card number or an address.
  */
 import assert from 'node:assert/strict';
-import { openShards, type ShardAccess, stockedItem } from '../support/catalog-fixture.js';
-import { api, type RunningPlatform, startPlatform } from '../support/platform.js';
-import { testStack } from '../support/stack.js';
+import { stockedItem } from '../support/catalog-fixture.js';
+import { api } from '../support/platform.js';
+import { usePlatform } from '../support/platform-suite.js';
 import { ADDRESS, begin, CARD_DECLINED, CARD_OK, newShopper, pay } from './support.js';
 
 function metric(text: string, series: string): number | undefined {
@@ -15,30 +15,23 @@ function metric(text: string, series: string): number | undefined {
 
 describe('api: request ids, metrics and logs', function () {
   this.timeout(120_000);
-  let platform: RunningPlatform;
-  let db: ShardAccess;
-
-  before(async () => {
-    db = await openShards(testStack().shardUrls);
-    platform = await startPlatform({ RESERVATION_TTL_SECONDS: '120', LOG_LEVEL: 'info' });
-  });
-
-  after(async () => {
-    await platform?.stop();
-    await db?.close();
-  });
+  const live = usePlatform({ env: { RESERVATION_TTL_SECONDS: '120', LOG_LEVEL: 'info' } });
 
   it('echoes a sane X-Request-Id, makes one otherwise, and puts it on problems and log lines', async () => {
-    const given = await api(platform, 'GET', '/items/no-such-item', {
+    const given = await api(live.platform, 'GET', '/items/no-such-item', {
       headers: { 'X-Request-Id': 'trace-42.a' },
     });
     assert.equal(given.status, 404);
     assert.equal(given.headers.get('x-request-id'), 'trace-42.a');
     assert.equal(given.body.requestId, 'trace-42.a');
-    const made = await api(platform, 'GET', '/health', { headers: { 'X-Request-Id': 'no spaces allowed' } });
+    const made = await api(live.platform, 'GET', '/health', {
+      headers: { 'X-Request-Id': 'no spaces allowed' },
+    });
     assert.match(made.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
 
-    const lines = platform.output.filter((l) => l.startsWith('[api] {')).map((l) => JSON.parse(l.slice(6)));
+    const lines = live.platform.output
+      .filter((l) => l.startsWith('[api] {'))
+      .map((l) => JSON.parse(l.slice(6)));
     const line = lines.find((l) => l.requestId === 'trace-42.a');
     assert.deepEqual(
       { ...line, time: undefined, durationMs: undefined },
@@ -58,27 +51,27 @@ describe('api: request ids, metrics and logs', function () {
   });
 
   it('counts requests by route and status, latency, and checkout outcomes', async () => {
-    const before = (await api(platform, 'GET', '/metrics')).body as string;
-    const itemId = await stockedItem(db.repos, { 'wh-east': 5 });
+    const before = (await api(live.platform, 'GET', '/metrics')).body as string;
+    const itemId = await stockedItem(live.db.repos, { 'wh-east': 5 });
     const placed = await newShopper();
     const declined = await newShopper();
-    const ok = await begin(platform, placed, [{ itemId, quantity: 1 }]);
-    await pay(platform, placed, ok.paymentUrl, CARD_OK);
-    const no = await begin(platform, declined, [{ itemId, quantity: 1 }]);
-    await pay(platform, declined, no.paymentUrl, CARD_DECLINED);
+    const ok = await begin(live.platform, placed, [{ itemId, quantity: 1 }]);
+    await pay(live.platform, placed, ok.paymentUrl, CARD_OK);
+    const no = await begin(live.platform, declined, [{ itemId, quantity: 1 }]);
+    await pay(live.platform, declined, no.paymentUrl, CARD_DECLINED);
     for (const [shopper, orderId, status] of [
       [placed, ok.orderId, 200],
       [declined, no.orderId, 402],
     ] as const) {
-      const res = await api(platform, 'POST', '/checkout?op=SUBMIT', {
+      const res = await api(live.platform, 'POST', '/checkout?op=SUBMIT', {
         token: shopper.token,
         body: { orderId },
       });
       assert.equal(res.status, status);
     }
-    await api(platform, 'GET', '/no/such/route');
+    await api(live.platform, 'GET', '/no/such/route');
 
-    const after = (await api(platform, 'GET', '/metrics')).body as string;
+    const after = (await api(live.platform, 'GET', '/metrics')).body as string;
     const delta = (series: string) => (metric(after, series) ?? 0) - (metric(before, series) ?? 0);
     assert.equal(delta('http_requests_total{method="POST",route="/checkout",status="201"}'), 2);
     assert.equal(delta('http_requests_total{method="POST",route="/checkout",status="200"}'), 1);
@@ -101,7 +94,7 @@ describe('api: request ids, metrics and logs', function () {
     assert.equal(delta('order_outcomes_total{op="SUBMIT",outcome="PAYMENT_FAILED"}'), 1);
 
     // Whatever the API logged through all this, no secret and no personal data is in it.
-    const logs = platform.output.filter((l) => l.startsWith('[api]')).join('\n');
+    const logs = live.platform.output.filter((l) => l.startsWith('[api]')).join('\n');
     assert.ok(logs.includes('"route":"/checkout/:orderId/payment"'), 'the payment requests were logged');
     for (const secret of [
       placed.token,

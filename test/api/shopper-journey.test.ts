@@ -4,33 +4,20 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { eventually, openShards, type ShardAccess, stockCounters } from '../support/catalog-fixture.js';
-import { api, type RunningPlatform, startPlatform, tokenFor } from '../support/platform.js';
-import { testStack } from '../support/stack.js';
+import { eventually, stockCounters } from '../support/catalog-fixture.js';
+import { api } from '../support/platform.js';
+import { usePlatform } from '../support/platform-suite.js';
 import { ADDRESS, CARD_OK, newShopper, placeOrder } from './support.js';
 
 describe('api: the shopper journey, and every route on its happy path', function () {
   this.timeout(180_000);
-  let platform: RunningPlatform;
-  let db: ShardAccess;
-  let operator: string;
+  const live = usePlatform({ env: { RESERVATION_TTL_SECONDS: '60' }, operator: 'ops-journey' });
   const startedAt = new Date(Date.now() - 1000);
-
-  before(async () => {
-    db = await openShards(testStack().shardUrls);
-    platform = await startPlatform({ RESERVATION_TTL_SECONDS: '60' });
-    operator = await tokenFor('ops-journey', 'operator');
-  });
-
-  after(async () => {
-    await platform?.stop();
-    await db?.close();
-  });
 
   async function newItem(stock: { warehouseId: string; quantity: number }[], price = 2500) {
     const word = `lantern${randomUUID().replaceAll('-', '').slice(0, 10)}`;
-    const created = await api(platform, 'POST', '/admin/items', {
-      token: operator,
+    const created = await api(live.platform, 'POST', '/admin/items', {
+      token: live.operator,
       body: {
         name: `Solar ${word}`,
         description: 'Folds flat, charges by day',
@@ -53,7 +40,11 @@ describe('api: the shopper journey, and every route on its happy path', function
     const shopper = await newShopper();
     const { token } = shopper;
 
-    const found = await api(platform, 'GET', `/items?query=${word}&type=camping&minPrice=2000&maxPrice=3000`);
+    const found = await api(
+      live.platform,
+      'GET',
+      `/items?query=${word}&type=camping&minPrice=2000&maxPrice=3000`,
+    );
     assert.equal(found.status, 200);
     assert.equal(found.headers.get('cache-control'), 'public, max-age=30');
     assert.deepEqual(found.body, {
@@ -70,40 +61,43 @@ describe('api: the shopper journey, and every route on its happy path', function
       nextCursor: null,
       limit: 20,
     });
-    const one = await api(platform, 'GET', `/items/${itemId}`);
+    const one = await api(live.platform, 'GET', `/items/${itemId}`);
     assert.equal(one.status, 200);
     assert.equal(one.body.available, 8);
     assert.equal(one.headers.get('cache-control'), 'public, max-age=30');
 
-    const added = await api(platform, 'PATCH', '/cart?op=ADD', { token, body: { itemId, quantity: 3 } });
+    const added = await api(live.platform, 'PATCH', '/cart?op=ADD', { token, body: { itemId, quantity: 3 } });
     assert.equal(added.status, 200, JSON.stringify(added.body));
     assert.deepEqual(added.body, { items: [{ itemId, quantity: 3 }] });
-    const removed = await api(platform, 'PATCH', '/cart?op=REMOVE', { token, body: { itemId, quantity: 1 } });
+    const removed = await api(live.platform, 'PATCH', '/cart?op=REMOVE', {
+      token,
+      body: { itemId, quantity: 1 },
+    });
     assert.deepEqual(removed.body, { items: [{ itemId, quantity: 2 }] });
-    const cart = await api(platform, 'GET', '/cart', { token });
+    const cart = await api(live.platform, 'GET', '/cart', { token });
     assert.equal(cart.status, 200);
     assert.deepEqual(cart.body, { items: [{ itemId, quantity: 2 }] });
     assert.equal(cart.headers.get('cache-control'), 'private, no-cache');
 
     // No body: BEGIN checks out the cart.
-    const begun = await api(platform, 'POST', '/checkout?op=BEGIN', { token });
+    const begun = await api(live.platform, 'POST', '/checkout?op=BEGIN', { token });
     assert.equal(begun.status, 201, JSON.stringify(begun.body));
     const { orderId, paymentUrl } = begun.body;
-    assert.equal(paymentUrl, `${platform.baseUrl}/checkout/${orderId}/payment`);
-    assert.equal((await api(platform, 'GET', `/items/${itemId}`)).body.available, 6, 'two units held');
+    assert.equal(paymentUrl, `${live.platform.baseUrl}/checkout/${orderId}/payment`);
+    assert.equal((await api(live.platform, 'GET', `/items/${itemId}`)).body.available, 6, 'two units held');
 
-    const paid = await api(platform, 'POST', new URL(paymentUrl).pathname, {
+    const paid = await api(live.platform, 'POST', new URL(paymentUrl).pathname, {
       token,
       body: { paymentDetails: CARD_OK, shippingAddress: ADDRESS },
     });
     assert.equal(paid.status, 202, JSON.stringify(paid.body));
     assert.deepEqual(paid.body, { orderId, status: 'RESERVED' });
 
-    const submitted = await api(platform, 'POST', '/checkout?op=SUBMIT', { token, body: { orderId } });
+    const submitted = await api(live.platform, 'POST', '/checkout?op=SUBMIT', { token, body: { orderId } });
     assert.equal(submitted.status, 200, JSON.stringify(submitted.body));
     assert.deepEqual(submitted.body, { orderId, status: 'PENDING' });
 
-    const mine = await api(platform, 'GET', '/orders', { token });
+    const mine = await api(live.platform, 'GET', '/orders', { token });
     assert.equal(mine.status, 200);
     assert.equal(mine.headers.get('cache-control'), 'private, no-cache');
     assert.equal(mine.body.orders.length, 1);
@@ -120,20 +114,20 @@ describe('api: the shopper journey, and every route on its happy path', function
     );
     assert.equal(mine.body.nextCursor, null);
     const detail = await eventually(
-      async () => (await api(platform, 'GET', `/orders/${orderId}`, { token })).body,
+      async () => (await api(live.platform, 'GET', `/orders/${orderId}`, { token })).body,
       (o) => o.suborders?.length === 1,
     );
     assert.equal(detail.suborders[0].warehouseId, 'wh-east', 'one shipment from the warehouse that has both');
 
-    const cancelled = await api(platform, 'POST', '/checkout?op=CANCEL', { token, body: { orderId } });
+    const cancelled = await api(live.platform, 'POST', '/checkout?op=CANCEL', { token, body: { orderId } });
     assert.equal(cancelled.status, 200, JSON.stringify(cancelled.body));
     assert.equal(cancelled.body.status, 'CANCELLED');
-    assert.equal((await api(platform, 'GET', `/orders/${orderId}`, { token })).body.status, 'CANCELLED');
-    assert.equal((await stockCounters(db.repos, itemId)).available, 8, 'every unit back on sale');
+    assert.equal((await api(live.platform, 'GET', `/orders/${orderId}`, { token })).body.status, 'CANCELLED');
+    assert.equal((await stockCounters(live.db.repos, itemId)).available, 8, 'every unit back on sale');
   });
 
   it('operators: warehouses, restock once per adjustment, orders in a time range, ship and deliver', async () => {
-    const warehouses = await api(platform, 'GET', '/admin/warehouses', { token: operator });
+    const warehouses = await api(live.platform, 'GET', '/admin/warehouses', { token: live.operator });
     assert.equal(warehouses.status, 200);
     assert.deepEqual(
       warehouses.body.map((w: { warehouseId: string }) => w.warehouseId),
@@ -144,8 +138,8 @@ describe('api: the shopper journey, and every route on its happy path', function
     const { itemId } = await newItem([{ warehouseId: 'wh-east', quantity: 1 }], 700);
     const adjustmentId = `grn-${randomUUID()}`;
     const restock = () =>
-      api(platform, 'POST', '/admin/warehouses/wh-central/stock', {
-        token: operator,
+      api(live.platform, 'POST', '/admin/warehouses/wh-central/stock', {
+        token: live.operator,
         body: { itemId, quantity: 4, adjustmentId },
       });
     const first = await restock();
@@ -161,15 +155,15 @@ describe('api: the shopper journey, and every route on its happy path', function
     });
     const again = await restock();
     assert.deepEqual(again.body, { ...first.body, applied: false }, 'a repeat changes nothing');
-    assert.equal((await stockCounters(db.repos, itemId)).available, 5);
+    assert.equal((await stockCounters(live.db.repos, itemId)).available, 5);
 
     const shopper = await newShopper();
-    const orderId = await placeOrder(platform, shopper, [{ itemId, quantity: 4 }]);
+    const orderId = await placeOrder(live.platform, shopper, [{ itemId, quantity: 4 }]);
     const range = await api(
-      platform,
+      live.platform,
       'GET',
       `/admin/orders?from=${startedAt.toISOString()}&to=${new Date(Date.now() + 60_000).toISOString()}&limit=100`,
-      { token: operator },
+      { token: live.operator },
     );
     assert.equal(range.status, 200, JSON.stringify(range.body));
     const listed = range.body.orders.find((o: { orderId: string }) => o.orderId === orderId);
@@ -177,16 +171,18 @@ describe('api: the shopper journey, and every route on its happy path', function
     assert.equal(listed?.total, 2800);
 
     const order = await eventually(
-      async () => (await api(platform, 'GET', `/orders/${orderId}`, { token: shopper.token })).body,
+      async () => (await api(live.platform, 'GET', `/orders/${orderId}`, { token: shopper.token })).body,
       (o) => o.suborders?.length === 1,
     );
     const suborderId = order.suborders[0].suborderId as string;
     assert.equal(suborderId, `${orderId}.wh-central`);
-    const shipped = await api(platform, 'POST', `/admin/suborders/${suborderId}/ship`, { token: operator });
+    const shipped = await api(live.platform, 'POST', `/admin/suborders/${suborderId}/ship`, {
+      token: live.operator,
+    });
     assert.equal(shipped.status, 200, JSON.stringify(shipped.body));
     assert.equal(shipped.body.status, 'SHIPPED');
-    const delivered = await api(platform, 'POST', `/admin/suborders/${suborderId}/deliver`, {
-      token: operator,
+    const delivered = await api(live.platform, 'POST', `/admin/suborders/${suborderId}/deliver`, {
+      token: live.operator,
     });
     assert.equal(delivered.status, 200, JSON.stringify(delivered.body));
     assert.deepEqual(delivered.body, {
@@ -198,24 +194,24 @@ describe('api: the shopper journey, and every route on its happy path', function
   });
 
   it('operations: health, metrics, the OpenAPI document and the docs page with its own assets', async () => {
-    const health = await api(platform, 'GET', '/health');
+    const health = await api(live.platform, 'GET', '/health');
     assert.equal(health.status, 200);
     assert.deepEqual(
       health.body.dependencies.map((d: { name: string }) => d.name),
       ['temporal', 'shard-0', 'shard-1'],
     );
 
-    const metrics = await api(platform, 'GET', '/metrics');
+    const metrics = await api(live.platform, 'GET', '/metrics');
     assert.equal(metrics.status, 200);
     assert.match(metrics.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
     assert.match(metrics.body, /^http_requests_total\{method="GET",route="\/health",status="200"\} \d+$/m);
 
-    const doc = await api(platform, 'GET', '/openapi.json');
+    const doc = await api(live.platform, 'GET', '/openapi.json');
     assert.equal(doc.status, 200);
     assert.equal(doc.body.openapi, '3.1.0');
     assert.ok(doc.body.paths['/checkout']?.post);
 
-    const page = await fetch(`${platform.baseUrl}/docs`);
+    const page = await fetch(`${live.platform.baseUrl}/docs`);
     assert.equal(page.status, 200);
     const html = await page.text();
     assert.match(page.headers.get('content-security-policy') ?? '', /default-src 'self'/);
@@ -223,7 +219,7 @@ describe('api: the shopper journey, and every route on its happy path', function
     assert.ok(sources.length >= 3, html);
     for (const source of sources) {
       assert.match(source, /^\/docs\/assets\//, 'every asset is served by the API itself');
-      const asset = await fetch(`${platform.baseUrl}${source}`);
+      const asset = await fetch(`${live.platform.baseUrl}${source}`);
       assert.equal(asset.status, 200, source);
       assert.ok((await asset.arrayBuffer()).byteLength > 0, source);
     }

@@ -1,8 +1,8 @@
 /** GET /items/:itemId/stock/events: a server-sent events client sees a checkout take stock, and get it back. */
 import assert from 'node:assert/strict';
-import { openShards, type ShardAccess, stockedItem } from '../support/catalog-fixture.js';
-import { api, type RunningPlatform, startPlatform, tokenFor } from '../support/platform.js';
-import { testStack } from '../support/stack.js';
+import { stockedItem } from '../support/catalog-fixture.js';
+import { api, tokenFor } from '../support/platform.js';
+import { usePlatform } from '../support/platform-suite.js';
 import { begin, newShopper } from './support.js';
 
 interface StockEvent {
@@ -68,22 +68,11 @@ function openStream(url: string) {
 
 describe('api: live stock over server-sent events', function () {
   this.timeout(120_000);
-  let platform: RunningPlatform;
-  let db: ShardAccess;
-
-  before(async () => {
-    db = await openShards(testStack().shardUrls);
-    platform = await startPlatform({ RESERVATION_TTL_SECONDS: '120' });
-  });
-
-  after(async () => {
-    await platform?.stop();
-    await db?.close();
-  });
+  const live = usePlatform({ env: { RESERVATION_TTL_SECONDS: '120' } });
 
   it('sends the current level, then the reservation, the release and a restock', async () => {
-    const itemId = await stockedItem(db.repos, { 'wh-east': 5 });
-    const stream = openStream(`${platform.baseUrl}/items/${itemId}/stock/events`);
+    const itemId = await stockedItem(live.db.repos, { 'wh-east': 5 });
+    const stream = openStream(`${live.platform.baseUrl}/items/${itemId}/stock/events`);
     const res = await stream.ready;
     try {
       assert.equal(res.status, 200);
@@ -93,19 +82,19 @@ describe('api: live stock over server-sent events', function () {
       assert.deepEqual(first, { event: 'stock', id: first!.id, data: { itemId, available: 5 } });
 
       const shopper = await newShopper();
-      const { orderId } = await begin(platform, shopper, [{ itemId, quantity: 2 }]);
+      const { orderId } = await begin(live.platform, shopper, [{ itemId, quantity: 2 }]);
       const afterBegin = await stream.next(2);
       assert.deepEqual(afterBegin[1]!.data, { itemId, available: 3 }, 'the checkout took two units');
       assert.ok(Number(afterBegin[1]!.id) > Number(first!.id), 'ids are the stock version, increasing');
 
-      const cancelled = await api(platform, 'POST', '/checkout?op=CANCEL', {
+      const cancelled = await api(live.platform, 'POST', '/checkout?op=CANCEL', {
         token: shopper.token,
         body: { orderId },
       });
       assert.equal(cancelled.status, 200);
       assert.deepEqual((await stream.next(3))[2]!.data, { itemId, available: 5 }, 'released');
 
-      const restocked = await api(platform, 'POST', '/admin/warehouses/wh-west/stock', {
+      const restocked = await api(live.platform, 'POST', '/admin/warehouses/wh-west/stock', {
         token: await tokenFor('ops-sse', 'operator'),
         body: { itemId, quantity: 4 },
       });
@@ -113,7 +102,7 @@ describe('api: live stock over server-sent events', function () {
       assert.deepEqual((await stream.next(4))[3]!.data, { itemId, available: 9 }, 'restocked');
       assert.equal(stream.events.length, 4, 'one event per change, nothing repeated');
 
-      const metrics = await api(platform, 'GET', '/metrics');
+      const metrics = await api(live.platform, 'GET', '/metrics');
       assert.match(metrics.body, /^stock_event_subscribers 1$/m);
     } finally {
       stream.close();
@@ -123,7 +112,8 @@ describe('api: live stock over server-sent events', function () {
     let gauge = '';
     while (Date.now() < deadline) {
       gauge =
-        /^stock_event_subscribers (\d+)$/m.exec((await api(platform, 'GET', '/metrics')).body)?.[1] ?? '';
+        /^stock_event_subscribers (\d+)$/m.exec((await api(live.platform, 'GET', '/metrics')).body)?.[1] ??
+        '';
       if (gauge === '0') break;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }

@@ -6,7 +6,8 @@
  * out: HTTP clients and Node's server refuse NUL and controls in header values before any route sees them.
  */
 import assert from 'node:assert/strict';
-import { api, type RunningPlatform, startPlatform, tokenFor } from '../support/platform.js';
+import { api } from '../support/platform.js';
+import { usePlatform } from '../support/platform-suite.js';
 import { ADDRESS, CARD_OK, newShopper, type Shopper } from './support.js';
 
 type Caller = 'nobody' | 'shopper' | 'operator';
@@ -153,22 +154,15 @@ function url(
 
 describe('api: text that cannot be stored is refused by every route with a 400 naming the input', function () {
   this.timeout(180_000);
-  let platform: RunningPlatform;
+  const live = usePlatform({ processes: ['api'], shards: false, operator: 'ops-unstorable-text' });
   let doc: Document;
   let shopper: Shopper;
-  let operator: string;
 
   before(async () => {
-    platform = await startPlatform({}, ['api']);
     shopper = await newShopper();
-    operator = await tokenFor('ops-unstorable-text', 'operator');
-    const res = await api(platform, 'GET', '/openapi.json');
+    const res = await api(live.platform, 'GET', '/openapi.json');
     assert.equal(res.status, 200);
     doc = res.body;
-  });
-
-  after(async () => {
-    await platform?.stop();
   });
 
   const documented = () =>
@@ -216,8 +210,8 @@ describe('api: text that cannot be stored is refused by every route with a 400 n
         path: string,
         body: unknown,
       ): Promise<void> => {
-        const token = as === 'shopper' ? shopper.token : as === 'operator' ? operator : undefined;
-        const res = await api(platform, method, path, { token, body });
+        const token = as === 'shopper' ? shopper.token : as === 'operator' ? live.operator : undefined;
+        const res = await api(live.platform, method, path, { token, body });
         sent += 1;
         const fields = res.body?.fields?.map((f: { field: string }) => f.field);
         const ok =

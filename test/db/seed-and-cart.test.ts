@@ -12,6 +12,7 @@ import {
 } from '../../db/seed-demo-catalog.js';
 import type { ShardSet } from '../../db/shard-set.js';
 import type { ShardCluster } from '../../scripts/lib/shard-cluster.js';
+import { bytewiseBy } from '../support/byte-order.js';
 import { startTestShards } from '../support/stack.js';
 import { CURSOR_SECRET, settleAll, suiteShardSet, uniqueId } from './fixtures.js';
 
@@ -50,7 +51,7 @@ describe('demo catalog seed and carts', () => {
     assert.equal(total, 1_200);
     assert.deepEqual(
       await createWarehouseRepository({ shardSet }).listWarehouses(),
-      [...DEMO_WAREHOUSES].sort((a, b) => (a.warehouseId < b.warehouseId ? -1 : 1)),
+      [...DEMO_WAREHOUSES].sort(bytewiseBy((w) => w.warehouseId)),
     );
     assert.deepEqual(await checkInvariants(shardSet), [], 'seeded stock is consistent');
 

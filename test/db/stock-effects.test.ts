@@ -10,6 +10,7 @@ import { createPaymentLedgerRepository } from '../../db/repositories/payment-led
 import { createStockRepository } from '../../db/repositories/stock-repository.js';
 import { createWarehouseStockRepository } from '../../db/repositories/warehouse-stock-repository.js';
 import type { ShardSet } from '../../db/shard-set.js';
+import { bytewiseBy } from '../support/byte-order.js';
 import { createStockedItem, suiteShardSet, uniqueId } from './fixtures.js';
 
 /** The retried-activity case: every effect applied twice must change the counters once. */
@@ -167,11 +168,11 @@ describe('stock, warehouse and payment effects', () => {
       .catch((e: unknown) => e);
     assert.ok(error instanceof OutOfStockError);
     assert.deepEqual(
-      [...error.lines].sort((x, y) => (x.itemId < y.itemId ? -1 : 1)),
+      [...error.lines].sort(bytewiseBy((line) => line.itemId)),
       [
         { itemId: first, requested: 4, available: 3 },
         { itemId: second, requested: 2, available: 1 },
-      ].sort((x, y) => (x.itemId < y.itemId ? -1 : 1)),
+      ].sort(bytewiseBy((line) => line.itemId)),
     );
     for (const [itemId, units] of [
       [first, 3],

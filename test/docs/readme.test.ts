@@ -25,7 +25,9 @@ describe('README', () => {
       }
       const readByCell = row.split('|')[3]!.trim();
       if ('usedBy' in spec && readByCell !== spec.usedBy.join(', ')) {
-        problems.push(`${spec.name}: README says read by ${readByCell}, the code by ${spec.usedBy.join(', ')}`);
+        problems.push(
+          `${spec.name}: README says read by ${readByCell}, the code by ${spec.usedBy.join(', ')}`,
+        );
       }
     }
     assert.deepEqual(problems, []);

@@ -7,29 +7,22 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { orderIdForKey } from '../../api/idempotency.js';
 import { orderWorkflowId } from '../../workflows/definitions.js';
-import { openShards, type ShardAccess, stockCounters, stockedItem } from '../support/catalog-fixture.js';
-import { api, type RunningPlatform, startPlatform, tokenFor } from '../support/platform.js';
+import { stockCounters, stockedItem } from '../support/catalog-fixture.js';
+import { api, startPlatform, tokenFor } from '../support/platform.js';
+import { usePlatform } from '../support/platform-suite.js';
 import { testStack } from '../support/stack.js';
 
 describe('e2e: checkout slice through the real API and workers', function () {
   this.timeout(180_000);
-  let platform: RunningPlatform;
-  let db: ShardAccess;
+  const live = usePlatform({ env: { RESERVATION_TTL_SECONDS: '3' } });
   let itemId: string;
 
   before(async () => {
-    db = await openShards(testStack().shardUrls);
-    itemId = await stockedItem(db.repos, { 'wh-east': 5 }, 2599);
-    platform = await startPlatform({ RESERVATION_TTL_SECONDS: '3' });
-  });
-
-  after(async () => {
-    await platform?.stop();
-    await db?.close();
+    itemId = await stockedItem(live.db.repos, { 'wh-east': 5 }, 2599);
   });
 
   it('reports Temporal and every shard healthy', async () => {
-    const res = await api(platform, 'GET', '/health');
+    const res = await api(live.platform, 'GET', '/health');
     assert.equal(res.status, 200);
     assert.deepEqual(
       res.body.dependencies.map((d: { name: string; ok: boolean }) => [d.name, d.ok]),
@@ -44,20 +37,20 @@ describe('e2e: checkout slice through the real API and workers', function () {
   it('begins a checkout: the workflow writes the order on the customer shard and answers', async () => {
     const customerId = `c-${randomUUID()}`;
     const token = await tokenFor(customerId);
-    const res = await api(platform, 'POST', '/checkout?op=BEGIN', {
+    const res = await api(live.platform, 'POST', '/checkout?op=BEGIN', {
       token,
       body: { cart: [{ itemId, quantity: 2 }] },
     });
     assert.equal(res.status, 201, JSON.stringify(res.body));
     const { orderId, paymentUrl, expiresAt } = res.body;
     assert.match(orderId, /^ord_[0-9a-f]{32}$/);
-    assert.equal(paymentUrl, `${platform.baseUrl}/checkout/${orderId}/payment`);
+    assert.equal(paymentUrl, `${live.platform.baseUrl}/checkout/${orderId}/payment`);
     assert.ok(Date.parse(expiresAt) > Date.now(), 'expiresAt lies in the future');
-    assert.equal((await stockCounters(db.repos, itemId)).available, 3, 'two units held');
+    assert.equal((await stockCounters(live.db.repos, itemId)).available, 3, 'two units held');
 
     // The row is on the customer's shard, and on no other.
-    const home = db.shards.forCustomer(customerId);
-    for (const shard of db.shards.shards) {
+    const home = live.db.shards.forCustomer(customerId);
+    for (const shard of live.db.shards.shards) {
       const rows =
         await shard.sql`select status, total_cents::int as total_cents, customer_id from orders where order_id = ${orderId}`;
       if (shard.id === home.id) {
@@ -71,11 +64,11 @@ describe('e2e: checkout slice through the real API and workers', function () {
     }
 
     // The API serves it back from the shard; another customer cannot see it.
-    const mine = await api(platform, 'GET', `/orders/${orderId}`, { token });
+    const mine = await api(live.platform, 'GET', `/orders/${orderId}`, { token });
     assert.equal(mine.status, 200);
     assert.equal(mine.body.status, 'RESERVED');
     assert.equal(mine.body.total, 5198);
-    const theirs = await api(platform, 'GET', `/orders/${orderId}`, {
+    const theirs = await api(live.platform, 'GET', `/orders/${orderId}`, {
       token: await tokenFor('someone-else'),
     });
     assert.equal(theirs.status, 404);
@@ -93,31 +86,31 @@ describe('e2e: checkout slice through the real API and workers', function () {
     let status = 'RESERVED';
     while (status === 'RESERVED' && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 500));
-      status = (await api(platform, 'GET', `/orders/${orderId}`, { token })).body.status;
+      status = (await api(live.platform, 'GET', `/orders/${orderId}`, { token })).body.status;
     }
     assert.equal(status, 'EXPIRED');
-    assert.equal((await stockCounters(db.repos, itemId)).available, 5, 'the hold was released');
+    assert.equal((await stockCounters(live.db.repos, itemId)).available, 5, 'the hold was released');
   });
 
   it('answers 422 naming unknown items, and writes nothing', async () => {
     const customerId = `c-${randomUUID()}`;
-    const res = await api(platform, 'POST', '/checkout?op=BEGIN', {
+    const res = await api(live.platform, 'POST', '/checkout?op=BEGIN', {
       token: await tokenFor(customerId),
       body: { cart: [{ itemId: 'no-such-item', quantity: 1 }] },
     });
     assert.equal(res.status, 422);
     assert.equal(res.body.type, '/problems/unknown-items');
     assert.deepEqual(res.body.itemIds, ['no-such-item']);
-    const rows = await db.shards.forCustomer(customerId)
+    const rows = await live.db.shards.forCustomer(customerId)
       .sql`select 1 from orders where customer_id = ${customerId}`;
     assert.equal(rows.length, 0);
   });
 
   it('refuses a BEGIN for more than is available before any workflow starts: 409 naming the short lines', async () => {
-    const scarce = await stockedItem(db.repos, { 'wh-east': 2 }, 1000);
+    const scarce = await stockedItem(live.db.repos, { 'wh-east': 2 }, 1000);
     const customerId = `c-${randomUUID()}`;
     const idempotencyKey = `k-${randomUUID()}`;
-    const res = await api(platform, 'POST', '/checkout?op=BEGIN', {
+    const res = await api(live.platform, 'POST', '/checkout?op=BEGIN', {
       token: await tokenFor(customerId),
       headers: { 'Idempotency-Key': idempotencyKey },
       body: {
@@ -139,19 +132,19 @@ describe('e2e: checkout slice through the real API and workers', function () {
     const started = [];
     for await (const w of temporal.workflow.list({ query: `CustomerId="${customerId}"` })) started.push(w);
     assert.deepEqual(started, []);
-    assert.equal((await stockCounters(db.repos, scarce)).available, 2, 'nothing held');
-    const rows = await db.shards.forCustomer(customerId)
+    assert.equal((await stockCounters(live.db.repos, scarce)).available, 2, 'nothing held');
+    const rows = await live.db.shards.forCustomer(customerId)
       .sql`select 1 from orders where customer_id = ${customerId}`;
     assert.equal(rows.length, 0);
   });
 
   it('refuses a request without a valid token or with a bad body, as problem+json', async () => {
-    const noToken = await api(platform, 'POST', '/checkout?op=BEGIN', {
+    const noToken = await api(live.platform, 'POST', '/checkout?op=BEGIN', {
       body: { cart: [{ itemId, quantity: 1 }] },
     });
     assert.equal(noToken.status, 401);
     assert.equal(noToken.body.type, '/problems/unauthorized');
-    const badBody = await api(platform, 'POST', '/checkout?op=BEGIN', {
+    const badBody = await api(live.platform, 'POST', '/checkout?op=BEGIN', {
       token: await tokenFor('c-1'),
       body: { cart: [{ itemId, quantity: -3 }] },
     });
@@ -160,7 +153,7 @@ describe('e2e: checkout slice through the real API and workers', function () {
       badBody.body.fields.map((f: { field: string }) => f.field),
       ['cart.0.quantity'],
     );
-    const badJson = await api(platform, 'POST', '/checkout?op=BEGIN', {
+    const badJson = await api(live.platform, 'POST', '/checkout?op=BEGIN', {
       token: await tokenFor('c-1'),
       body: '{"cart": [',
     });

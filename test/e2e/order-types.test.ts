@@ -15,29 +15,20 @@ import {
 } from '../../workflows/definitions.js';
 import type { BeginCheckoutResult } from '../../workflows/types.js';
 import { ADDRESS, CARD_OK, newShopper, type Shopper } from '../api/support.js';
-import { eventually, openShards, type ShardAccess, stockedItem } from '../support/catalog-fixture.js';
-import { api, type RunningPlatform, startPlatform, tokenFor } from '../support/platform.js';
+import { eventually, stockedItem } from '../support/catalog-fixture.js';
+import { api } from '../support/platform.js';
+import { usePlatform } from '../support/platform-suite.js';
 import { testStack } from '../support/stack.js';
 
 type Cart = { itemId: string; quantity: number }[];
 
 describe('e2e: legacy and V2 orders side by side', function () {
   this.timeout(240_000);
-  let platform: RunningPlatform;
-  let db: ShardAccess;
+  const live = usePlatform({ env: { RESERVATION_TTL_SECONDS: '120' }, operator: 'ops' });
   let temporal: Client;
-  let operator: string;
 
   before(async () => {
-    db = await openShards(testStack().shardUrls);
-    platform = await startPlatform({ RESERVATION_TTL_SECONDS: '120' });
     temporal = testStack().temporal.client;
-    operator = await tokenFor('ops', 'operator');
-  });
-
-  after(async () => {
-    await platform?.stop();
-    await db?.close();
   });
 
   /** BEGIN as the API did before the switch: update-with-start of the legacy type. */
@@ -47,15 +38,15 @@ describe('e2e: legacy and V2 orders side by side', function () {
       args: [{ lines: cart }],
       startWorkflowOperation: new WithStartWorkflowOperation(LEGACY_ORDER_WORKFLOW_TYPE, {
         workflowId: orderWorkflowId(orderId),
-        taskQueue: platform.env['ORDER_TASK_QUEUE']!,
+        taskQueue: live.platform.env['ORDER_TASK_QUEUE']!,
         workflowIdConflictPolicy: 'USE_EXISTING',
         args: [
           {
             orderId,
             customerId: shopper.customerId,
             reservationTtlSeconds: 120,
-            publicBaseUrl: platform.baseUrl,
-            warehouseTaskQueue: platform.env['WAREHOUSE_TASK_QUEUE']!,
+            publicBaseUrl: live.platform.baseUrl,
+            warehouseTaskQueue: live.platform.env['WAREHOUSE_TASK_QUEUE']!,
           },
         ],
       }),
@@ -65,19 +56,22 @@ describe('e2e: legacy and V2 orders side by side', function () {
   }
 
   async function beginV2(shopper: Shopper, cart: Cart): Promise<string> {
-    const res = await api(platform, 'POST', '/checkout?op=BEGIN', { token: shopper.token, body: { cart } });
+    const res = await api(live.platform, 'POST', '/checkout?op=BEGIN', {
+      token: shopper.token,
+      body: { cart },
+    });
     assert.equal(res.status, 201, JSON.stringify(res.body));
     return res.body.orderId;
   }
 
   /** Payment details and SUBMIT through the API; the order is PENDING. */
   async function payAndSubmit(shopper: Shopper, orderId: string): Promise<void> {
-    const paid = await api(platform, 'POST', `/checkout/${orderId}/payment`, {
+    const paid = await api(live.platform, 'POST', `/checkout/${orderId}/payment`, {
       token: shopper.token,
       body: { paymentDetails: CARD_OK, shippingAddress: ADDRESS },
     });
     assert.equal(paid.status, 202, JSON.stringify(paid.body));
-    const submitted = await api(platform, 'POST', '/checkout?op=SUBMIT', {
+    const submitted = await api(live.platform, 'POST', '/checkout?op=SUBMIT', {
       token: shopper.token,
       body: { orderId },
     });
@@ -86,7 +80,7 @@ describe('e2e: legacy and V2 orders side by side', function () {
   }
 
   const order = async (shopper: Shopper, orderId: string) =>
-    (await api(platform, 'GET', `/orders/${orderId}`, { token: shopper.token })).body;
+    (await api(live.platform, 'GET', `/orders/${orderId}`, { token: shopper.token })).body;
 
   const workflowType = async (orderId: string) =>
     (await temporal.workflow.getHandle(orderWorkflowId(orderId)).describe()).type;
@@ -106,7 +100,7 @@ describe('e2e: legacy and V2 orders side by side', function () {
   }
 
   it('a legacy order in flight is paid, submitted, split, shipped and delivered through the API', async () => {
-    const itemId = await stockedItem(db.repos, { 'wh-east': 3 }, 1200);
+    const itemId = await stockedItem(live.db.repos, { 'wh-east': 3 }, 1200);
     const shopper = await newShopper();
     const orderId = await beginLegacy(shopper, [{ itemId, quantity: 2 }]);
     assert.equal(await workflowType(orderId), 'orderWorkflow');
@@ -117,8 +111,8 @@ describe('e2e: legacy and V2 orders side by side', function () {
     );
     const suborderId = split.suborders[0].suborderId as string;
     for (const action of ['ship', 'deliver']) {
-      const res = await api(platform, 'POST', `/admin/suborders/${suborderId}/${action}`, {
-        token: operator,
+      const res = await api(live.platform, 'POST', `/admin/suborders/${suborderId}/${action}`, {
+        token: live.operator,
       });
       assert.equal(res.status, 200, JSON.stringify(res.body));
     }
@@ -126,11 +120,11 @@ describe('e2e: legacy and V2 orders side by side', function () {
       () => order(shopper, orderId),
       (o) => o.status === 'DELIVERED',
     );
-    assert.deepEqual(await checkInvariants(db.shards, { itemIds: [itemId], orderIds: [orderId] }), []);
+    assert.deepEqual(await checkInvariants(live.db.shards, { itemIds: [itemId], orderIds: [orderId] }), []);
   });
 
   it('a legacy order in flight is cancelled through the API: refunded, restocked', async () => {
-    const itemId = await stockedItem(db.repos, { 'wh-east': 1, 'wh-west': 1 }, 800);
+    const itemId = await stockedItem(live.db.repos, { 'wh-east': 1, 'wh-west': 1 }, 800);
     const shopper = await newShopper();
     const orderId = await beginLegacy(shopper, [{ itemId, quantity: 2 }]);
     await payAndSubmit(shopper, orderId);
@@ -138,19 +132,19 @@ describe('e2e: legacy and V2 orders side by side', function () {
       () => order(shopper, orderId),
       (o) => o.suborders.length === 2,
     );
-    const cancelled = await api(platform, 'POST', '/checkout?op=CANCEL', {
+    const cancelled = await api(live.platform, 'POST', '/checkout?op=CANCEL', {
       token: shopper.token,
       body: { orderId },
     });
     assert.equal(cancelled.status, 200, JSON.stringify(cancelled.body));
     assert.equal(cancelled.body.status, 'CANCELLED');
-    const ledger = await db.repos.payments.listForOrder(shopper.customerId, orderId);
+    const ledger = await live.db.repos.payments.listForOrder(shopper.customerId, orderId);
     assert.deepEqual(ledger.map((e) => e.operation).sort(), ['AUTHORIZE', 'CAPTURE', 'REFUND']);
-    assert.deepEqual(await checkInvariants(db.shards, { itemIds: [itemId], orderIds: [orderId] }), []);
+    assert.deepEqual(await checkInvariants(live.db.shards, { itemIds: [itemId], orderIds: [orderId] }), []);
   });
 
   it('one placed order (BEGIN → payment → SUBMIT → split, warehouse notified) costs V2 far fewer events', async () => {
-    const itemId = await stockedItem(db.repos, { 'wh-east': 10 }, 500);
+    const itemId = await stockedItem(live.db.repos, { 'wh-east': 10 }, 500);
     const cart = [{ itemId, quantity: 1 }];
     const legacyShopper = await newShopper();
     const legacyId = await beginLegacy(legacyShopper, cart);

@@ -10,9 +10,9 @@ import type { Client } from '@temporalio/client';
 import { FAILURE } from '../../domain/failure-types.js';
 import { orderWorkflowId, providePaymentUpdate } from '../../workflows/definitions.js';
 import { begin, newShopper } from '../api/support.js';
-import { openShards, type ShardAccess, stockedItem } from '../support/catalog-fixture.js';
-import { type RunningPlatform, startPlatform } from '../support/platform.js';
-import { newTemporalClient, testStack } from '../support/stack.js';
+import { stockedItem } from '../support/catalog-fixture.js';
+import { usePlatform } from '../support/platform-suite.js';
+import { newTemporalClient } from '../support/stack.js';
 
 const PAYMENT_TOKEN = `tok_${randomUUID()}`;
 const ADDRESS = {
@@ -28,25 +28,20 @@ const PAYING_WRITES = ['startPaying', 'setOrderStatus'];
 
 describe('a status write the database refuses, on the real platform', function () {
   this.timeout(120_000);
-  let platform: RunningPlatform;
-  let db: ShardAccess;
+  const live = usePlatform();
   let client: Client;
 
   before(async () => {
-    db = await openShards(testStack().shardUrls);
     client = await newTemporalClient();
-    platform = await startPlatform();
   });
   after(async () => {
-    await platform?.stop();
-    await db?.close();
     await client?.connection.close();
   });
 
   it('is a non-retryable failure, logged and recorded without the address or the token', async () => {
-    const itemId = await stockedItem(db.repos, { 'wh-east': 2 });
+    const itemId = await stockedItem(live.db.repos, { 'wh-east': 2 });
     const shopper = await newShopper();
-    const { orderId } = await begin(platform, shopper, [{ itemId, quantity: 1 }]);
+    const { orderId } = await begin(live.platform, shopper, [{ itemId, quantity: 1 }]);
     const handle = client.workflow.getHandle(orderWorkflowId(orderId));
     try {
       await handle.executeUpdate(providePaymentUpdate, {
@@ -80,20 +75,22 @@ describe('a status write the database refuses, on the real platform', function (
       for (const secret of PERSONAL) assert.ok(!recorded.includes(secret), `history failure has "${secret}"`);
       assert.doesNotMatch(recorded, /Failed query|params:/);
 
-      // The SDK logs an entry over several lines: a timestamped message, then its fields.
-      const entries: string[] = [];
-      for (const line of platform.output.filter((l) => l.startsWith('[order-worker]'))) {
-        if (/^\[order-worker\] \d{4}-\d\d-\d\dT/.test(line) || entries.length === 0) entries.push(line);
-        else entries[entries.length - 1] += `\n${line}`;
-      }
+      // Every worker line is one JSON object, the SDK's own included.
+      const entries = live.platform.output
+        .filter((l) => l.startsWith('[order-worker] {'))
+        .map((l) => JSON.parse(l.slice('[order-worker] '.length)) as Record<string, unknown>);
       const entry = entries.find(
-        (e) =>
-          /Activity failed/.test(e) && new RegExp(`activityType: '(${PAYING_WRITES.join('|')})'`).test(e),
+        (e) => e['message'] === 'Activity failed' && PAYING_WRITES.includes(String(e['activityType'])),
       );
-      assert.ok(entry, `the worker logs the failure: ${entries.slice(-5).join('\n')}`);
-      assert.match(entry, /ApplicationFailure: database call failed \(permanent\), code 22[0-9A-Z]{3}/);
-      assert.match(entry, /type: 'DatabaseRejected'/);
-      const all = platform.output.join('\n');
+      assert.ok(entry, `the worker logs the failure: ${JSON.stringify(entries.slice(-5))}`);
+      assert.equal(entry['service'], 'order-worker');
+      assert.equal(entry['level'], 'warn');
+      const error = entry['error'] as { name: string; message: string; type: string; nonRetryable: boolean };
+      assert.equal(error.name, 'ApplicationFailure');
+      assert.match(error.message, /^database call failed \(permanent\), code 22[0-9A-Z]{3}/);
+      assert.equal(error.type, FAILURE.databaseRejected);
+      assert.equal(error.nonRetryable, true);
+      const all = live.platform.output.join('\n');
       for (const secret of PERSONAL) assert.ok(!all.includes(secret), `a log line has "${secret}"`);
       assert.doesNotMatch(all, /Failed query|params:/);
     } finally {

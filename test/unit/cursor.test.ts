@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
+import { compareBytewise } from '../../db/byte-order.js';
 import {
   decodeCursor,
   encodeCursor,
@@ -7,25 +8,10 @@ import {
   MAX_CURSOR_LENGTH,
   mergeSortedPages,
 } from '../../db/cursor.js';
+import { randomInt, seededRandom } from '../../db/seeded-random.js';
 
 const SECRET = 'unit-test-cursor-secret';
 const BASE64URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-
-/** Deterministic PRNG (mulberry32) so every random case can be replayed from its seed. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function randomInt(random: () => number, min: number, max: number): number {
-  return min + Math.floor(random() * (max - min + 1));
-}
 
 interface OrderPosition {
   orderedAt: string;
@@ -304,9 +290,7 @@ describe('keyset pagination across shards', () => {
 
   /** Newest first: orderedAt descending, then orderId descending (unique). */
   function newestFirst(a: OrderPosition, b: OrderPosition): number {
-    if (a.orderedAt !== b.orderedAt) return a.orderedAt < b.orderedAt ? 1 : -1;
-    if (a.orderId !== b.orderId) return a.orderId < b.orderId ? 1 : -1;
-    return 0;
+    return compareBytewise(b.orderedAt, a.orderedAt) || compareBytewise(b.orderId, a.orderId);
   }
 
   function makeShards(seed: number, rowCount: number): OrderRow[][] {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { randomInt, seededRandom } from '../../db/seeded-random.js';
+import { compareIds } from '../../domain/id-order.js';
 import type { OrderLine, ShortLine } from '../../domain/order-lines.js';
 import {
   distanceMetres,
@@ -12,7 +13,6 @@ import {
   type WarehouseAvailability,
   type WarehouseLocation,
 } from '../../domain/split-planner.js';
-import { byId } from '../support/id-order.js';
 
 function shuffled<T>(values: readonly T[], random: () => number): T[] {
   const copy = [...values];
@@ -122,7 +122,7 @@ function expectedShortLines(request: SplitRequest): ShortLine[] {
         .reduce((s, r) => s + r.available, 0),
     }))
     .filter((line) => line.available < line.requested)
-    .sort(byId((line) => line.itemId));
+    .sort((a, b) => compareIds(a.itemId, b.itemId));
 }
 
 function randomSmallRequest(seed: number): SplitRequest {

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { type Admission, StockAdmission } from '../../api/stock-admission.js';
+import { seededRandom } from '../../db/seeded-random.js';
 
 /** An item shard's `available` counters, read asynchronously like a database. */
 function memoryStock(levels: Record<string, number>) {
@@ -83,11 +84,7 @@ describe('BEGIN admission per item', () => {
     let reserved = 0;
     let failed = 0;
     let refused = 0;
-    let seed = 7;
-    const random = () => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed / 2 ** 31;
-    };
+    const random = seededRandom(7);
     await Promise.all(
       Array.from({ length: 200 }, async () => {
         const admitted = await admission.admit([{ itemId: 'drum', quantity: 1 }]);
