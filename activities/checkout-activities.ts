@@ -6,7 +6,7 @@
  * returned as typed results, not thrown.
  */
 import type { CatalogRepository } from '../db/repositories/catalog-repository.js';
-import type { OrderRepository } from '../db/repositories/order-repository.js';
+import type { OrderRepository, OrderTransition } from '../db/repositories/order-repository.js';
 import type { StockRepository } from '../db/repositories/stock-repository.js';
 import { groupByShard, type ShardSet } from '../db/shard-set.js';
 import type { OrderLine, ShortLine } from '../domain/order-lines.js';
@@ -38,8 +38,11 @@ export function createCheckoutActivities(deps: CheckoutActivityDeps) {
       byShard(itemIds, (id) => id).map((ids) => deps.stock.releaseLines({ orderId, itemIds: ids })),
     );
 
-  const transition = (order: OrderKey, to: OrderStatus, shippingAddress?: ShippingAddress) =>
-    businessErrorsAsFailures(() => deps.orders.transitionOrder({ ...order, to, shippingAddress }));
+  const transition = (
+    order: OrderKey,
+    to: OrderStatus,
+    recorded: Pick<OrderTransition, 'shippingAddress' | 'failureReason'> = {},
+  ) => businessErrorsAsFailures(() => deps.orders.transitionOrder({ ...order, to, ...recorded }));
 
   /** Holds every line (one transaction per shard) or none; the short lines when any is missing. */
   async function reserveAllOrNothing(
@@ -112,15 +115,19 @@ export function createCheckoutActivities(deps: CheckoutActivityDeps) {
 
     /** An unpaid (or refunded) order ends: its holds go back, then the order row records why. */
     async closeOrder(
-      order: OrderKey & { itemIds: string[]; status: 'EXPIRED' | 'CANCELLED' | 'PAYMENT_FAILED' },
+      order: OrderKey & {
+        itemIds: string[];
+        status: 'EXPIRED' | 'CANCELLED' | 'PAYMENT_FAILED' | 'FAILED';
+        failureReason?: string;
+      },
     ): Promise<void> {
       await releaseAll(order.orderId, order.itemIds);
-      await transition(order, order.status);
+      await transition(order, order.status, { failureReason: order.failureReason });
     },
 
     /** Payment details arrived: PAYING, with the address the order ships to. */
     async startPaying(order: OrderKey & { shippingAddress: ShippingAddress }): Promise<void> {
-      await transition(order, 'PAYING', order.shippingAddress);
+      await transition(order, 'PAYING', { shippingAddress: order.shippingAddress });
     },
 
     /** The card is authorized: PENDING, and every hold becomes a sale (COMMITTED). */

@@ -6,8 +6,10 @@ import type { SuborderRepository } from '../db/repositories/suborder-repository.
 import type { WarehouseRepository } from '../db/repositories/warehouse-repository.js';
 import type { WarehouseStockRepository } from '../db/repositories/warehouse-stock-repository.js';
 import type { OrderLine } from '../domain/order-lines.js';
-import type { SuborderStatus } from '../domain/suborder-status.js';
 import { businessErrorsAsFailures } from './failures.js';
+import { type StatusChange, toTransition } from './status-change.js';
+
+type SuborderTransition = Parameters<SuborderRepository['transitionSuborder']>[0];
 
 export interface FulfillmentActivityDeps {
   warehouses: Pick<WarehouseRepository, 'listWarehouses'>;
@@ -72,18 +74,8 @@ export function createFulfillmentActivities(deps: FulfillmentActivityDeps) {
       await businessErrorsAsFailures(() => deps.suborders.createSuborders(input));
     },
 
-    async setSuborderStatus(change: {
-      customerId: string;
-      suborderId: string;
-      status: SuborderStatus;
-    }): Promise<void> {
-      await businessErrorsAsFailures(() =>
-        deps.suborders.transitionSuborder({
-          customerId: change.customerId,
-          suborderId: change.suborderId,
-          to: change.status,
-        }),
-      );
+    async setSuborderStatus(change: StatusChange<SuborderTransition>): Promise<void> {
+      await businessErrorsAsFailures(() => deps.suborders.transitionSuborder(toTransition(change)));
     },
   };
 }

@@ -4,6 +4,8 @@
  * statuses that follow). Idempotent per (order, item, warehouse) and per suborder; an item that lost a
  * race for a warehouse's units is a typed result, so the workflow plans it again.
  */
+
+import { NotFoundError } from '../db/errors.js';
 import type { OrderRepository } from '../db/repositories/order-repository.js';
 import type { SuborderRepository } from '../db/repositories/suborder-repository.js';
 import type { WarehouseStockRepository } from '../db/repositories/warehouse-stock-repository.js';
@@ -131,7 +133,17 @@ export function createSuborderActivities(deps: SuborderActivityDeps) {
           ),
         ),
       );
-      for (const suborderId of order.suborderIds) await setSuborderStatus(order, suborderId, 'CANCELLED');
+      for (const suborderId of order.suborderIds) {
+        // A failed order names every suborder its allocation steps may have recorded; one never recorded
+        // has nothing to cancel.
+        await businessErrorsAsFailures(() =>
+          deps.suborders
+            .transitionSuborder({ customerId: order.customerId, suborderId, to: 'CANCELLED' })
+            .catch((error: unknown) => {
+              if (!(error instanceof NotFoundError)) throw error;
+            }),
+        );
+      }
     },
   };
 

@@ -1,9 +1,14 @@
 /** The API's metrics: HTTP traffic by route and status, checkout outcomes, live stock subscribers. */
-import { Counter, Gauge, Histogram, MetricsRegistry } from './metrics-registry.js';
+import { Counter, Gauge, Histogram, MetricsRegistry, SampledGauge } from './metrics-registry.js';
 
 const LATENCY_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-export function createApiMetrics() {
+export interface ApiMetricSources {
+  /** Orders that ended FAILED, on every shard. */
+  failedOrders(): Promise<number>;
+}
+
+export function createApiMetrics(sources: ApiMetricSources) {
   const registry = new MetricsRegistry();
   return {
     registry,
@@ -31,6 +36,13 @@ export function createApiMetrics() {
     ),
     stockSubscribers: registry.register(
       new Gauge('stock_event_subscribers', 'Open GET /items/{itemId}/stock/events streams'),
+    ),
+    failedOrders: registry.register(
+      new SampledGauge(
+        'orders_failed',
+        'Orders that ended FAILED: a step failed for good, stock and payment were given back (alert when it grows)',
+        sources.failedOrders,
+      ),
     ),
   };
 }

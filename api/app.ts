@@ -67,7 +67,7 @@ const DOCUMENT_INFO = {
 
 export function createApp(deps: ApiDeps) {
   const { repositories: repos, temporal } = deps;
-  const metrics = createApiMetrics();
+  const metrics = createApiMetrics({ failedOrders: () => repos.orders.countWithStatus('FAILED') });
   const app = newRouter();
 
   app.use(requestContext(deps.logger, metrics));

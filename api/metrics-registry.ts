@@ -6,6 +6,8 @@ type Labels = Record<string, string>;
 
 interface Metric {
   render(): string[];
+  /** Refreshes a value read from elsewhere, before each scrape. */
+  collect?(): Promise<void>;
 }
 
 function escapeLabel(value: string): string {
@@ -68,6 +70,28 @@ export class Gauge implements Metric {
   }
 }
 
+/**
+ * A gauge read from elsewhere (a database count) when Prometheus scrapes. When the read fails the
+ * series is left out, so an alert can tell "unknown" (`absent()`) from zero.
+ */
+export class SampledGauge implements Metric {
+  private value: number | undefined;
+  constructor(
+    readonly name: string,
+    private readonly help: string,
+    private readonly sample: () => Promise<number>,
+  ) {}
+
+  async collect(): Promise<void> {
+    this.value = await this.sample().catch(() => undefined);
+  }
+
+  render(): string[] {
+    const lines = header(this.name, this.help, 'gauge');
+    return this.value === undefined ? lines : [...lines, `${this.name} ${this.value}`];
+  }
+}
+
 export class Histogram implements Metric {
   private readonly series = new Map<string, { counts: number[]; sum: number; count: number }>();
   constructor(
@@ -112,6 +136,10 @@ export class MetricsRegistry {
   register<M extends Metric>(metric: M): M {
     this.metrics.push(metric);
     return metric;
+  }
+
+  async collect(): Promise<void> {
+    await Promise.all(this.metrics.map((m) => m.collect?.()));
   }
 
   render(): string {

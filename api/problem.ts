@@ -44,24 +44,21 @@ const problem =
     ...extensions,
   });
 
+/** A problem about one input, `field`, whose message is the problem's detail. */
+const fieldProblem =
+  (type: string, title: string, status: ContentfulStatusCode, field: string) =>
+  (detail: string): Problem =>
+    problem(type, title, status)(detail, { fields: [{ field, message: detail }] });
+
 export const problems = {
   unauthorized: problem('unauthorized', 'Unauthorized', 401),
   forbidden: problem('forbidden', 'Forbidden', 403),
   notFound: problem('not-found', 'Not found', 404),
   validation: (detail: string, fields: FieldError[]): Problem =>
     problem('validation', 'Invalid request', 400)(detail, { fields }),
-  malformedJson: (detail: string): Problem =>
-    problem(
-      'malformed-json',
-      'Malformed JSON',
-      400,
-    )(detail, { fields: [{ field: 'body', message: detail }] }),
-  invalidCursor: (detail: string): Problem =>
-    problem(
-      'invalid-cursor',
-      'Invalid cursor',
-      400,
-    )(detail, { fields: [{ field: 'cursor', message: detail }] }),
+  malformedJson: fieldProblem('malformed-json', 'Malformed JSON', 400, 'body'),
+  invalidCursor: fieldProblem('invalid-cursor', 'Invalid cursor', 400, 'cursor'),
+  cartLimit: fieldProblem('cart-limit', 'Cart limit', 409, 'quantity'),
   unsupportedMediaType: (detail: string): Problem =>
     problem(
       'unsupported-media-type',

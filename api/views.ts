@@ -21,6 +21,7 @@ export function orderSummaryView(order: OrderSummary) {
     total: order.totalCents,
     orderedAt: order.orderedAt.toISOString(),
     expiresAt: order.expiresAt?.toISOString() ?? null,
+    ...(order.failureReason ? { failureReason: order.failureReason } : {}),
   };
 }
 

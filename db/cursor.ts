@@ -104,6 +104,20 @@ export function decodeCursor<T>(
   return envelope.p;
 }
 
+/** A check of a decoded position: an object whose every field passes its own check, in the order given. */
+export function positionGuard<T extends object>(
+  checks: {
+    [K in keyof T]: (field: unknown) => boolean;
+  },
+): (value: unknown) => value is T {
+  const fieldChecks: [string, (field: unknown) => boolean][] = Object.entries(checks);
+  return (value): value is T => {
+    if (typeof value !== 'object' || value === null) return false;
+    const fields = value as Record<string, unknown>;
+    return fieldChecks.every(([key, check]) => check(fields[key]));
+  };
+}
+
 /**
  * K-way merge of pages that are each sorted by `compare` (ascending in `compare`'s sense): the first
  * `limit` rows of their union, in order. Rows that compare equal keep page order, then in-page order.

@@ -12,55 +12,58 @@
 
 import type { ShortLine } from '../domain/order-lines.js';
 
+/** What names a business outcome: the class name, the stable `type`, and whether a retry may help. */
+interface DataLayerErrorKind {
+  name: string;
+  type: string;
+  retryable: boolean;
+}
+
 export abstract class DataLayerError extends Error {
-  abstract readonly type: string;
-  abstract readonly retryable: boolean;
+  override readonly name: string;
+  readonly type: string;
+  readonly retryable: boolean;
+
+  protected constructor(kind: DataLayerErrorKind, message: string) {
+    super(message);
+    this.name = kind.name;
+    this.type = kind.type;
+    this.retryable = kind.retryable;
+  }
 }
 
 export class OutOfStockError extends DataLayerError {
-  override readonly name = 'OutOfStockError';
-  readonly type = 'OutOfStock';
-  readonly retryable = false;
-
   constructor(readonly lines: readonly ShortLine[]) {
     super(
+      { name: 'OutOfStockError', type: 'OutOfStock', retryable: false },
       `out of stock: ${lines.map((l) => `${l.itemId} (requested ${l.requested}, available ${l.available})`).join(', ')}`,
     );
   }
 }
 
 export class VersionConflictError extends DataLayerError {
-  override readonly name = 'VersionConflictError';
-  readonly type = 'VersionConflict';
-  readonly retryable = true;
-
   constructor(
     readonly entity: string,
     readonly key: string,
     readonly attempts: number,
   ) {
-    super(`${entity} ${key} kept changing under us: gave up after ${attempts} attempts`);
+    super(
+      { name: 'VersionConflictError', type: 'VersionConflict', retryable: true },
+      `${entity} ${key} kept changing under us: gave up after ${attempts} attempts`,
+    );
   }
 }
 
 export class NotFoundError extends DataLayerError {
-  override readonly name = 'NotFoundError';
-  readonly type = 'NotFound';
-  readonly retryable = false;
-
   constructor(
     readonly entity: string,
     readonly key: string,
   ) {
-    super(`${entity} ${key} not found`);
+    super({ name: 'NotFoundError', type: 'NotFound', retryable: false }, `${entity} ${key} not found`);
   }
 }
 
 export class InvalidTransitionError extends DataLayerError {
-  override readonly name = 'InvalidTransitionError';
-  readonly type = 'InvalidTransition';
-  readonly retryable = false;
-
   constructor(
     readonly entity: string,
     readonly key: string,
@@ -68,21 +71,23 @@ export class InvalidTransitionError extends DataLayerError {
     readonly to: string,
     readonly reason?: string,
   ) {
-    super(`${entity} ${key} cannot go from ${from} to ${to}${reason ? `: ${reason}` : ''}`);
+    super(
+      { name: 'InvalidTransitionError', type: 'InvalidTransition', retryable: false },
+      `${entity} ${key} cannot go from ${from} to ${to}${reason ? `: ${reason}` : ''}`,
+    );
   }
 }
 
 /** An idempotency key was reused for a different effect: a caller bug, never retried. */
 export class IdempotencyKeyConflictError extends DataLayerError {
-  override readonly name = 'IdempotencyKeyConflictError';
-  readonly type = 'IdempotencyKeyConflict';
-  readonly retryable = false;
-
   constructor(
     readonly key: string,
     readonly difference: string,
   ) {
-    super(`idempotency key ${key} was already used for a different effect (${difference})`);
+    super(
+      { name: 'IdempotencyKeyConflictError', type: 'IdempotencyKeyConflict', retryable: false },
+      `idempotency key ${key} was already used for a different effect (${difference})`,
+    );
   }
 }
 

@@ -38,56 +38,49 @@ interface Category {
   priceRangeCents: readonly [number, number];
 }
 
-const CATEGORIES: readonly Category[] = [
-  {
-    type: 'electronics',
-    nouns: ['headphones', 'speaker', 'charger', 'keyboard', 'webcam', 'monitor', 'router'],
-    uses: ['home office', 'gaming', 'travel', 'streaming'],
-    priceRangeCents: [1_499, 49_999],
-  },
-  {
-    type: 'kitchen',
-    nouns: ['skillet', 'kettle', 'knife set', 'blender', 'cutting board', 'coffee grinder'],
-    uses: ['weeknight dinners', 'baking', 'espresso', 'meal prep'],
-    priceRangeCents: [999, 19_999],
-  },
-  {
-    type: 'books',
-    nouns: ['novel', 'cookbook', 'field guide', 'atlas', 'biography', 'poetry collection'],
-    uses: ['long flights', 'book clubs', 'gift giving', 'rainy evenings'],
-    priceRangeCents: [799, 4_999],
-  },
-  {
-    type: 'outdoors',
-    nouns: ['tent', 'backpack', 'sleeping bag', 'headlamp', 'water filter', 'camp stove'],
-    uses: ['backpacking', 'car camping', 'day hikes', 'alpine trips'],
-    priceRangeCents: [1_999, 39_999],
-  },
-  {
-    type: 'toys',
-    nouns: ['puzzle', 'building set', 'board game', 'plush bear', 'kite', 'train set'],
-    uses: ['family nights', 'birthdays', 'rainy days', 'road trips'],
-    priceRangeCents: [699, 12_999],
-  },
-  {
-    type: 'clothing',
-    nouns: ['jacket', 'sweater', 'rain shell', 'wool socks', 'running shoes', 'scarf'],
-    uses: ['cold mornings', 'commuting', 'trail running', 'layering'],
-    priceRangeCents: [1_299, 24_999],
-  },
-  {
-    type: 'home',
-    nouns: ['lamp', 'throw blanket', 'planter', 'wall clock', 'rug', 'bookshelf'],
-    uses: ['living rooms', 'small apartments', 'reading nooks', 'home offices'],
-    priceRangeCents: [1_499, 29_999],
-  },
-  {
-    type: 'sports',
-    nouns: ['yoga mat', 'dumbbell set', 'tennis racket', 'basketball', 'jump rope', 'bike helmet'],
-    uses: ['home workouts', 'team practice', 'weekend games', 'commuting'],
-    priceRangeCents: [999, 17_999],
-  },
-];
+/** What each category sells, in the order the generator picks categories from. */
+const NOUNS = {
+  electronics: ['headphones', 'speaker', 'charger', 'keyboard', 'webcam', 'monitor', 'router'],
+  kitchen: ['skillet', 'kettle', 'knife set', 'blender', 'cutting board', 'coffee grinder'],
+  books: ['novel', 'cookbook', 'field guide', 'atlas', 'biography', 'poetry collection'],
+  outdoors: ['tent', 'backpack', 'sleeping bag', 'headlamp', 'water filter', 'camp stove'],
+  toys: ['puzzle', 'building set', 'board game', 'plush bear', 'kite', 'train set'],
+  clothing: ['jacket', 'sweater', 'rain shell', 'wool socks', 'running shoes', 'scarf'],
+  home: ['lamp', 'throw blanket', 'planter', 'wall clock', 'rug', 'bookshelf'],
+  sports: ['yoga mat', 'dumbbell set', 'tennis racket', 'basketball', 'jump rope', 'bike helmet'],
+} as const;
+
+type CategoryType = keyof typeof NOUNS;
+
+/** What an item of each category is built for, as its description says. */
+const USES: Record<CategoryType, readonly string[]> = {
+  electronics: ['home office', 'gaming', 'travel', 'streaming'],
+  kitchen: ['weeknight dinners', 'baking', 'espresso', 'meal prep'],
+  books: ['long flights', 'book clubs', 'gift giving', 'rainy evenings'],
+  outdoors: ['backpacking', 'car camping', 'day hikes', 'alpine trips'],
+  toys: ['family nights', 'birthdays', 'rainy days', 'road trips'],
+  clothing: ['cold mornings', 'commuting', 'trail running', 'layering'],
+  home: ['living rooms', 'small apartments', 'reading nooks', 'home offices'],
+  sports: ['home workouts', 'team practice', 'weekend games', 'commuting'],
+};
+
+const PRICE_RANGES_CENTS: Record<CategoryType, readonly [number, number]> = {
+  electronics: [1_499, 49_999],
+  kitchen: [999, 19_999],
+  books: [799, 4_999],
+  outdoors: [1_999, 39_999],
+  toys: [699, 12_999],
+  clothing: [1_299, 24_999],
+  home: [1_499, 29_999],
+  sports: [999, 17_999],
+};
+
+const CATEGORIES: readonly Category[] = (Object.keys(NOUNS) as CategoryType[]).map((type) => ({
+  type,
+  nouns: NOUNS[type],
+  uses: USES[type],
+  priceRangeCents: PRICE_RANGES_CENTS[type],
+}));
 
 const ADJECTIVES = [
   'Compact',

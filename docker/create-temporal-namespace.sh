@@ -4,22 +4,11 @@
 set -eu
 
 : "${TEMPORAL_ADDRESS:?TEMPORAL_ADDRESS must be set, e.g. temporal:7233}"
-NAMESPACE="${TEMPORAL_NAMESPACE:-default}"
+. "$(dirname "$0")/temporal-cli.sh"
+
 RETENTION="${NAMESPACE_RETENTION:-72h}"
 
-cli() {
-  temporal --address "$TEMPORAL_ADDRESS" "$@"
-}
-
-tries=0
-until cli operator cluster health >/dev/null 2>&1; do
-  tries=$((tries + 1))
-  if [ "$tries" -ge 60 ]; then
-    echo "Temporal at $TEMPORAL_ADDRESS did not report healthy" >&2
-    exit 1
-  fi
-  sleep 2
-done
+wait_for "Temporal at $TEMPORAL_ADDRESS did not report healthy" cli operator cluster health
 
 if cli operator namespace describe --namespace "$NAMESPACE" >/dev/null 2>&1; then
   echo "namespace $NAMESPACE: already registered"

@@ -5,23 +5,13 @@
 set -eu
 
 : "${TEMPORAL_ADDRESS:?TEMPORAL_ADDRESS must be set, e.g. temporal:7233}"
-NAMESPACE="${TEMPORAL_NAMESPACE:-default}"
+. "$(dirname "$0")/temporal-cli.sh"
+
 ATTRIBUTES="OrderStatus CustomerId"
 
-cli() {
-  temporal --address "$TEMPORAL_ADDRESS" "$@"
-}
-
 # The `temporal-namespace` job registers the namespace first; wait anyway so the job can run alone.
-tries=0
-until cli operator namespace describe --namespace "$NAMESPACE" >/dev/null 2>&1; do
-  tries=$((tries + 1))
-  if [ "$tries" -ge 60 ]; then
-    echo "namespace $NAMESPACE not reachable at $TEMPORAL_ADDRESS" >&2
-    exit 1
-  fi
-  sleep 2
-done
+wait_for "namespace $NAMESPACE not reachable at $TEMPORAL_ADDRESS" \
+  cli operator namespace describe --namespace "$NAMESPACE"
 
 # One attribute per call: with several in one call, an existing one would fail the whole request.
 for name in $ATTRIBUTES; do

@@ -5,7 +5,8 @@
  * as done (`alreadyPast`).
  *
  * RESERVED → PAYMENT_FAILED and PAYING → EXPIRED are allowed but taken by neither workflow type: they are
- * kept only for tolerance.
+ * kept only for tolerance. FAILED: a step of the order failed for good (a permanent error, or its bound
+ * ran out) before anything shipped; its stock was given back and its payment voided or refunded.
  */
 export const ORDER_STATUSES = [
   'RESERVED',
@@ -17,19 +18,21 @@ export const ORDER_STATUSES = [
   'CANCELLED',
   'EXPIRED',
   'PAYMENT_FAILED',
+  'FAILED',
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
-  RESERVED: ['PAYING', 'EXPIRED', 'CANCELLED', 'PAYMENT_FAILED'],
-  PAYING: ['PENDING', 'PAYMENT_FAILED', 'CANCELLED', 'EXPIRED'],
-  PENDING: ['PARTIALLY_SHIPPED', 'SHIPPED', 'CANCELLED'],
+  RESERVED: ['PAYING', 'EXPIRED', 'CANCELLED', 'PAYMENT_FAILED', 'FAILED'],
+  PAYING: ['PENDING', 'PAYMENT_FAILED', 'CANCELLED', 'EXPIRED', 'FAILED'],
+  PENDING: ['PARTIALLY_SHIPPED', 'SHIPPED', 'CANCELLED', 'FAILED'],
   PARTIALLY_SHIPPED: ['SHIPPED'],
   SHIPPED: ['DELIVERED'],
   DELIVERED: [],
   CANCELLED: [],
   EXPIRED: [],
   PAYMENT_FAILED: [],
+  FAILED: [],
 };
 
 /**
@@ -42,6 +45,11 @@ export const CHARGED_ORDER_STATUSES: readonly OrderStatus[] = [
   'SHIPPED',
   'DELIVERED',
 ];
+
+/** Statuses an order never leaves. */
+export const TERMINAL_ORDER_STATUSES: readonly OrderStatus[] = ORDER_STATUSES.filter(
+  (status) => ORDER_TRANSITIONS[status].length === 0,
+);
 
 export function canTransitionOrder(from: OrderStatus, to: OrderStatus): boolean {
   return ORDER_TRANSITIONS[from].includes(to);

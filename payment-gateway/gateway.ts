@@ -35,26 +35,21 @@ export type AuthorizeResult =
   | { status: 'AUTHORIZED'; authorizationId: string }
   | { status: 'DECLINED'; reason: string };
 
-export interface CaptureRequest {
+/** What a call about an authorization made before names: capture or refund an amount of it, or void it. */
+export interface AuthorizationCall {
   idempotencyKey: string;
   customerId: string;
   orderId: string;
   authorizationId: string;
+}
+
+export interface CaptureRequest extends AuthorizationCall {
   amountCents: number;
 }
 
-export interface VoidRequest {
-  idempotencyKey: string;
-  customerId: string;
-  orderId: string;
-  authorizationId: string;
-}
+export type VoidRequest = AuthorizationCall;
 
-export interface RefundRequest {
-  idempotencyKey: string;
-  customerId: string;
-  orderId: string;
-  authorizationId: string;
+export interface RefundRequest extends AuthorizationCall {
   amountCents: number;
 }
 

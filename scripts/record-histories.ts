@@ -2,7 +2,8 @@
  * Records histories of the workflow type BEGIN starts (orderWorkflowV2), for every branch of the order
  * lifecycle, into test/histories/, for the replay test (test/replay/replay-histories.test.ts). The
  * legacy types' recordings (`legacy-v<N>.*`) are never re-recorded. Run after a deliberate workflow change:
- *   npm run record-histories
+ *   npm run record-histories                       (every scenario)
+ *   npm run record-histories -- <name> [<name>…]   (a new branch, leaving the other recordings as they are)
  * It drives the real workflow code with in-memory activities on the time-skipping test server; the
  * histories are what a production server would store for the same decisions.
  */
@@ -72,6 +73,20 @@ async function placeAndSplit(h: Handle, quantity: number, count: number): Promis
 
 const oneWarehouse = (world: FakeWorld) => addItem(world, 'kettle', 2500, { 'wh-east': 10 });
 const twoWarehouses = (world: FakeWorld) => addItem(world, 'kettle', 2500, { 'wh-east': 1, 'wh-west': 1 });
+/** One warehouse's kettles, and one change to the world that steers the scenario down its branch. */
+const oneWarehouseWhere = (change: (world: FakeWorld) => void) => (world: FakeWorld) => {
+  oneWarehouse(world);
+  change(world);
+};
+
+/** Begins a checkout and does nothing more: what follows is the workflow's own doing. */
+const onlyBegin = (name: string, quantity: number): Scenario => ({
+  name,
+  setUp: oneWarehouse,
+  async run(h) {
+    await begin(h, quantity);
+  },
+});
 
 export const SCENARIOS: Scenario[] = [
   {
@@ -94,19 +109,10 @@ export const SCENARIOS: Scenario[] = [
       await h.executeUpdate(deliverSuborderUpdate, { args: [{ suborderId: b! }] });
     },
   },
-  {
-    name: 'expiry',
-    setUp: oneWarehouse,
-    async run(h) {
-      await begin(h, 1);
-    },
-  },
+  onlyBegin('expiry', 1),
   {
     name: 'payment-declined',
-    setUp: (world) => {
-      oneWarehouse(world);
-      world.declineCards.add('tok_declined');
-    },
+    setUp: oneWarehouseWhere((world) => world.declineCards.add('tok_declined')),
     async run(h) {
       await begin(h, 1);
       // The decline closes the order in the payment's own workflow task: a SUBMIT after it finds the
@@ -146,20 +152,11 @@ export const SCENARIOS: Scenario[] = [
       await h.executeUpdate(deliverSuborderUpdate, { args: [{ suborderId: id! }] });
     },
   },
-  {
-    name: 'checkout-out-of-stock',
-    setUp: oneWarehouse,
-    async run(h) {
-      await begin(h, 11);
-    },
-  },
+  onlyBegin('checkout-out-of-stock', 11),
   {
     name: 'cancel-while-replanning',
     // Reservable, but no warehouse can send it now: the split waits, and the cancel ends the wait.
-    setUp: (world) => {
-      oneWarehouse(world);
-      world.warehouseStock.get('kettle')!.set('wh-east', 0);
-    },
+    setUp: oneWarehouseWhere((world) => world.warehouseStock.get('kettle')!.set('wh-east', 0)),
     async run(h, world) {
       await begin(h, 1);
       await pay(h);
@@ -188,20 +185,40 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     name: 'database-outage-retried',
-    setUp: (world) => {
-      oneWarehouse(world);
+    setUp: oneWarehouseWhere((world) => {
       world.transientFailures.set('beginOrder', 3);
       world.transientFailures.set('startPaying', 2);
-    },
+    }),
     async run(h) {
       const [id] = await placeAndSplit(h, 1, 1);
       await h.executeUpdate(shipSuborderUpdate, { args: [{ suborderId: id! }] });
       await h.executeUpdate(deliverSuborderUpdate, { args: [{ suborderId: id! }] });
     },
   },
+  {
+    name: 'step-failed-for-good',
+    // A write no retry can fix after authorization: void, holds back, FAILED with the reason.
+    setUp: oneWarehouseWhere((world) => world.permanentFailures.add('confirmOrder')),
+    async run(h) {
+      await begin(h, 1);
+      await pay(h);
+    },
+  },
+  {
+    name: 'step-past-its-bound',
+    // The warehouse never answers: after the step's bound, allocations, holds and money go back.
+    setUp: oneWarehouseWhere((world) => (world.warehouseDown = true)),
+    async run(h) {
+      await placeAndSplit(h, 1, 1);
+    },
+  },
 ];
 
-async function main(): Promise<void> {
+/** Records every scenario, or only those named on the command line. */
+async function main(names: readonly string[]): Promise<void> {
+  const unknown = names.filter((name) => !SCENARIOS.some((s) => s.name === name));
+  if (unknown.length > 0) throw new Error(`no scenario ${unknown.join(', ')}`);
+  const chosen = names.length === 0 ? SCENARIOS : SCENARIOS.filter((s) => names.includes(s.name));
   const temporalCli = ensureTemporalCli();
   const env = await createTimeSkippingEnv();
   const address = env.connection.options.address;
@@ -211,7 +228,7 @@ async function main(): Promise<void> {
   });
   fs.mkdirSync(HISTORIES_DIR, { recursive: true });
   try {
-    for (const scenario of SCENARIOS) {
+    for (const scenario of chosen) {
       const world = newWorld();
       scenario.setUp(world);
       const queue = `record-${scenario.name}`;
@@ -275,5 +292,5 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  await main();
+  await main(process.argv.slice(2));
 }

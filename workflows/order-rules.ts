@@ -1,7 +1,9 @@
 /** Pure rules of the order workflow: what a message may do in which state. Deterministic, no I/O. */
+import { TERMINAL_ORDER_STATUSES } from '../domain/order-status.js';
 import type { OrderState, SuborderState } from './types.js';
 
-const TERMINAL = new Set(['DELIVERED', 'CANCELLED', 'EXPIRED', 'PAYMENT_FAILED', 'CHECKOUT_REFUSED']);
+/** CHECKOUT_REFUSED is never persisted, but the workflow ends there too. */
+const TERMINAL = new Set<OrderState['status']>([...TERMINAL_ORDER_STATUSES, 'CHECKOUT_REFUSED']);
 
 export function isTerminal(status: OrderState['status']): boolean {
   return TERMINAL.has(status);

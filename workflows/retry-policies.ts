@@ -1,8 +1,8 @@
 import type { RetryPolicy } from '@temporalio/common';
 
 /**
- * Database and gateway outages are retried with backoff capped at 10 s, for as long as the step's
- * schedule-to-close allows; business failures are thrown as non-retryable ApplicationFailures.
+ * Database and gateway outages are retried with backoff capped at 10 s; business failures are thrown as
+ * non-retryable ApplicationFailures.
  */
 export const STEP_RETRY: RetryPolicy = {
   initialInterval: '200 milliseconds',
@@ -15,3 +15,10 @@ export const STEP_RETRY: RetryPolicy = {
  * is retried elsewhere only after this timeout, so it is kept short rather than generous.
  */
 export const STEP_TIMEOUT = '10 seconds';
+
+/**
+ * How long a step that moves an order forward may keep retrying before the order gives up: the order is
+ * then FAILED, its stock given back and its payment voided or refunded. Longer than any restart of a
+ * shard, a worker or the Temporal server; compensations themselves retry until they are done.
+ */
+export const FORWARD_STEP_BOUND = '5 minutes';

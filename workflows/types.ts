@@ -38,6 +38,7 @@ export interface OrderOutcome {
   orderId: string;
   status: OrderStatus;
   declineReason?: string;
+  failureReason?: string;
 }
 
 export interface SuborderState {
@@ -67,6 +68,8 @@ export interface OrderState {
   payment: PaymentState;
   suborders: SuborderState[];
   cancelReason?: string;
+  /** Why a FAILED order failed: the step and its error (never personal data). */
+  failureReason?: string;
 }
 
 export interface SuborderEvent {

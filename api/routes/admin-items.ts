@@ -1,30 +1,24 @@
 /** POST /admin/items: an operator adds an item to the catalog, with its first units per warehouse. */
 import { randomBytes } from 'node:crypto';
-import { createRoute } from '@hono/zod-openapi';
 import type { CatalogRepository } from '../../db/repositories/catalog-repository.js';
 import type { WarehouseRepository } from '../../db/repositories/warehouse-repository.js';
 import { ProblemError, problems } from '../problem.js';
 import { newRouter } from '../router.js';
 import { NewItemRequestSchema, NewItemResponseSchema } from '../schemas/admin.js';
-import { bearerSecurity, jsonContent, problemResponses } from '../schemas/common.js';
+import { jsonBody, jsonContent } from '../schemas/common.js';
+import { bearerRoute } from './bearer-route.js';
 
 export interface AdminItemDeps {
   catalog: Pick<CatalogRepository, 'createItems'>;
   warehouses: Pick<WarehouseRepository, 'listWarehouses'>;
 }
 
-const createItem = createRoute({
-  method: 'post',
-  path: '/admin/items',
-  tags: ['Operators'],
+const createItem = bearerRoute('Operators', 'post', '/admin/items', {
   summary: 'Add an item to the catalog, with its initial stock per warehouse',
   description: 'The server chooses the item id. Unknown warehouses: 422 `/problems/unknown-warehouses`.',
-  security: bearerSecurity,
-  request: { body: { required: true, content: { 'application/json': { schema: NewItemRequestSchema } } } },
-  responses: {
-    201: jsonContent(NewItemResponseSchema, 'Created'),
-    ...problemResponses(400, 401, 403, 413, 415, 422, 503),
-  },
+  request: { body: jsonBody(NewItemRequestSchema) },
+  responses: { 201: jsonContent(NewItemResponseSchema, 'Created') },
+  problems: [400, 401, 403, 413, 415, 422, 503],
 });
 
 export function adminItemRoutes({ catalog, warehouses }: AdminItemDeps) {

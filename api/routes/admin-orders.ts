@@ -1,23 +1,17 @@
 /** GET /admin/orders?from&to: every customer's orders placed in [from, to), oldest first, from every shard. */
-import { createRoute } from '@hono/zod-openapi';
 import type { OrderRepository } from '../../db/repositories/order-repository.js';
 import { cachePrivately } from '../cache-control.js';
 import { newRouter } from '../router.js';
-import { bearerSecurity, DEFAULT_PAGE_SIZE, jsonContent, problemResponses } from '../schemas/common.js';
+import { DEFAULT_PAGE_SIZE, jsonContent } from '../schemas/common.js';
 import { AdminOrderPageSchema, OrdersInRangeQuerySchema } from '../schemas/orders.js';
 import { adminOrderSummaryView } from '../views.js';
+import { bearerRoute } from './bearer-route.js';
 
-const ordersInRange = createRoute({
-  method: 'get',
-  path: '/admin/orders',
-  tags: ['Operators'],
+const ordersInRange = bearerRoute('Operators', 'get', '/admin/orders', {
   summary: "Every customer's orders placed in a time range (scatter-gather over the shards)",
-  security: bearerSecurity,
   request: { query: OrdersInRangeQuerySchema },
-  responses: {
-    200: jsonContent(AdminOrderPageSchema, 'A page of orders, oldest first'),
-    ...problemResponses(400, 401, 403, 503),
-  },
+  responses: { 200: jsonContent(AdminOrderPageSchema, 'A page of orders, oldest first') },
+  problems: [400, 401, 403, 503],
 });
 
 export function adminOrderRoutes(orders: OrderRepository) {

@@ -2,7 +2,6 @@
  * Warehouse events: POST /admin/suborders/:suborderId/ship and /deliver (operator role). The suborder id
  * carries its order id, so the event goes straight to the order workflow as an Update, without a lookup.
  */
-import { createRoute } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
 import { parseSuborderId } from '../../domain/suborder-id.js';
 import {
@@ -15,7 +14,7 @@ import { REFUSAL } from '../../workflows/refusals.js';
 import { ProblemError, problems } from '../problem.js';
 import { newRouter } from '../router.js';
 import { SuborderParamsSchema } from '../schemas/admin.js';
-import { bearerSecurity, jsonContent, problemResponses } from '../schemas/common.js';
+import { jsonContent } from '../schemas/common.js';
 import { SuborderSchema } from '../schemas/orders.js';
 import {
   isRefused,
@@ -24,6 +23,7 @@ import {
   updateOrRefusal,
   WORKFLOW_CLOSED,
 } from '../workflow-calls.js';
+import { bearerRoute } from './bearer-route.js';
 
 const UNKNOWN_SUBORDER_RETRIES = 10;
 const UNKNOWN_SUBORDER_RETRY_MS = 300;
@@ -34,19 +34,13 @@ const ACTIONS = [
 ] as const;
 
 function eventRoute(action: string, summary: string) {
-  return createRoute({
-    method: 'post',
-    path: `/admin/suborders/{suborderId}/${action}`,
-    tags: ['Operators'],
+  return bearerRoute('Operators', 'post', `/admin/suborders/{suborderId}/${action}`, {
     summary,
     description:
       '409 when the suborder or its order does not allow the event (already shipped or cancelled, not shipped yet, the order being cancelled); 404 when the order has no such suborder or has ended (an order that has not heard of its suborders yet is given a few seconds first).',
-    security: bearerSecurity,
     request: { params: SuborderParamsSchema },
-    responses: {
-      200: jsonContent(SuborderSchema, 'The suborder after the event'),
-      ...problemResponses(401, 403, 404, 409, 503),
-    },
+    responses: { 200: jsonContent(SuborderSchema, 'The suborder after the event') },
+    problems: [401, 403, 404, 409, 503],
   });
 }
 

@@ -4,7 +4,7 @@
  * only adds units, so it needs no saga, no compensation and no workflow; the API calls the repository.
  */
 import { randomUUID } from 'node:crypto';
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { IdempotencyKeyConflictError, NotFoundError } from '../../db/errors.js';
 import type { WarehouseRepository } from '../../db/repositories/warehouse-repository.js';
 import type { WarehouseStockRepository } from '../../db/repositories/warehouse-stock-repository.js';
@@ -17,43 +17,29 @@ import {
   WarehouseParamsSchema,
   WarehouseSchema,
 } from '../schemas/admin.js';
-import { bearerSecurity, jsonContent, problemResponses } from '../schemas/common.js';
+import { jsonBody, jsonContent } from '../schemas/common.js';
+import { bearerRoute } from './bearer-route.js';
 
 export interface AdminWarehouseDeps {
   warehouses: Pick<WarehouseRepository, 'listWarehouses'>;
   warehouseStock: Pick<WarehouseStockRepository, 'restock'>;
 }
 
-const listWarehouses = createRoute({
-  method: 'get',
-  path: '/admin/warehouses',
-  tags: ['Operators'],
+const listWarehouses = bearerRoute('Operators', 'get', '/admin/warehouses', {
   summary: 'The warehouses',
-  security: bearerSecurity,
-  responses: {
-    200: jsonContent(z.array(WarehouseSchema), 'Every warehouse, by id'),
-    ...problemResponses(401, 403, 503),
-  },
+  responses: { 200: jsonContent(z.array(WarehouseSchema), 'Every warehouse, by id') },
+  problems: [401, 403, 503],
 });
 
-const restock = createRoute({
-  method: 'post',
-  path: '/admin/warehouses/{warehouseId}/stock',
-  tags: ['Operators'],
+const restock = bearerRoute('Operators', 'post', '/admin/warehouses/{warehouseId}/stock', {
   summary: 'Units arrive at a warehouse (restock)',
   description:
     'Applied once per (`adjustmentId`, item): a repeat answers `applied: false` and changes nothing; the same id ' +
     'with another item, warehouse or quantity is 422 `/problems/idempotency-key-reused`. Without an ' +
     'adjustment id the server makes one (and a retry would add the units again).',
-  security: bearerSecurity,
-  request: {
-    params: WarehouseParamsSchema,
-    body: { required: true, content: { 'application/json': { schema: RestockRequestSchema } } },
-  },
-  responses: {
-    200: jsonContent(RestockResponseSchema, 'The stock after the restock'),
-    ...problemResponses(400, 401, 403, 404, 413, 415, 422, 503),
-  },
+  request: { params: WarehouseParamsSchema, body: jsonBody(RestockRequestSchema) },
+  responses: { 200: jsonContent(RestockResponseSchema, 'The stock after the restock') },
+  problems: [400, 401, 403, 404, 413, 415, 422, 503],
 });
 
 export function adminWarehouseRoutes({ warehouses, warehouseStock }: AdminWarehouseDeps) {

@@ -1,5 +1,4 @@
 /** GET /cart and PATCH /cart?op=ADD|REMOVE: the customer's cart on their shard. ADD checks available stock. */
-import { createRoute } from '@hono/zod-openapi';
 import { NotFoundError, OutOfStockError } from '../../db/errors.js';
 import type { CartRepository } from '../../db/repositories/cart-repository.js';
 import { cachePrivately } from '../cache-control.js';
@@ -7,50 +6,26 @@ import { ProblemError, problems } from '../problem.js';
 import { newRouter } from '../router.js';
 import { CartChangeQuerySchema, CartLineSchema, CartSchema } from '../schemas/cart.js';
 import { MAX_CHECKOUT_LINES } from '../schemas/checkout.js';
-import { bearerSecurity, jsonContent, MAX_QUANTITY, problemResponses } from '../schemas/common.js';
+import { jsonBody, jsonContent, MAX_QUANTITY } from '../schemas/common.js';
+import { bearerRoute } from './bearer-route.js';
 
-const getCart = createRoute({
-  method: 'get',
-  path: '/cart',
-  tags: ['Cart'],
+const getCart = bearerRoute('Cart', 'get', '/cart', {
   summary: 'My cart',
-  security: bearerSecurity,
-  responses: {
-    200: jsonContent(CartSchema, 'The cart (empty for a new customer)'),
-    ...problemResponses(401, 503),
-  },
+  responses: { 200: jsonContent(CartSchema, 'The cart (empty for a new customer)') },
+  problems: [401, 503],
 });
 
-const changeCart = createRoute({
-  method: 'patch',
-  path: '/cart',
-  tags: ['Cart'],
+const changeCart = bearerRoute('Cart', 'patch', '/cart', {
   summary: 'Add units of an item to my cart, or remove them',
   description:
     'ADD needs the item to exist (422 `/problems/unknown-items`) and the resulting line to be available ' +
     'right now (409 `/problems/out-of-stock`); stock is only held at checkout. A line holds at most ' +
     `${MAX_QUANTITY} units and a cart ${MAX_CHECKOUT_LINES} lines (409 \`/problems/cart-limit\`). ` +
     'REMOVE takes up to `quantity` units off the line; removing what is not there changes nothing.',
-  security: bearerSecurity,
-  request: {
-    query: CartChangeQuerySchema,
-    body: { required: true, content: { 'application/json': { schema: CartLineSchema } } },
-  },
-  responses: {
-    200: jsonContent(CartSchema, 'The cart after the change'),
-    ...problemResponses(400, 401, 409, 413, 415, 422, 503),
-  },
+  request: { query: CartChangeQuerySchema, body: jsonBody(CartLineSchema) },
+  responses: { 200: jsonContent(CartSchema, 'The cart after the change') },
+  problems: [400, 401, 409, 413, 415, 422, 503],
 });
-
-function cartLimit(detail: string): ProblemError {
-  return new ProblemError({
-    type: '/problems/cart-limit',
-    title: 'Cart limit',
-    status: 409,
-    detail,
-    fields: [{ field: 'quantity', message: detail }],
-  });
-}
 
 export function cartRoutes(carts: CartRepository) {
   return newRouter()
@@ -72,10 +47,10 @@ export function cartRoutes(carts: CartRepository) {
       const before = await carts.getCart(customerId);
       const line = before.lines.find((l) => l.itemId === itemId);
       if ((line?.quantity ?? 0) + quantity > MAX_QUANTITY) {
-        throw cartLimit(`A cart line holds at most ${MAX_QUANTITY} units`);
+        throw new ProblemError(problems.cartLimit(`A cart line holds at most ${MAX_QUANTITY} units`));
       }
       if (!line && before.lines.length >= MAX_CHECKOUT_LINES) {
-        throw cartLimit(`A cart holds at most ${MAX_CHECKOUT_LINES} lines`);
+        throw new ProblemError(problems.cartLimit(`A cart holds at most ${MAX_CHECKOUT_LINES} lines`));
       }
       try {
         const cart = await carts.addToCart({ customerId, itemId, quantity });

@@ -2,7 +2,6 @@
  * POST /checkout/:orderId/payment (the payment URL BEGIN hands out): the API tokenizes the card and gives
  * the order workflow only the token and the shipping address. 202: accepted; SUBMIT answers the outcome.
  */
-import { createRoute } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
 import { orderWorkflowId, providePaymentUpdate } from '../../workflows/definitions.js';
 import { ProblemError, problems } from '../problem.js';
@@ -13,8 +12,9 @@ import {
   PaymentAcceptedSchema,
   PaymentRequestSchema,
 } from '../schemas/checkout.js';
-import { bearerSecurity, jsonContent, problemResponses } from '../schemas/common.js';
+import { jsonBody, jsonContent } from '../schemas/common.js';
 import { isRefused, updateOrRefusal } from '../workflow-calls.js';
+import { bearerRoute } from './bearer-route.js';
 
 export interface PaymentDeps {
   temporal: Client;
@@ -23,23 +23,14 @@ export interface PaymentDeps {
   tokenizeCard(customerId: string, card: Card): Promise<string>;
 }
 
-const providePayment = createRoute({
-  method: 'post',
-  path: '/checkout/{orderId}/payment',
-  tags: ['Checkout'],
+const providePayment = bearerRoute('Checkout', 'post', '/checkout/{orderId}/payment', {
   summary: 'Hand payment details and the shipping address to a reserved order',
   description:
     "Only the order's customer may use it (404 otherwise). 410 once the reservation expired; 409 when " +
     'the order no longer awaits payment. Then POST /checkout?op=SUBMIT for the outcome.',
-  security: bearerSecurity,
-  request: {
-    params: OrderParamsSchema,
-    body: { required: true, content: { 'application/json': { schema: PaymentRequestSchema } } },
-  },
-  responses: {
-    202: jsonContent(PaymentAcceptedSchema, 'Accepted: the order holds the payment token'),
-    ...problemResponses(400, 401, 404, 409, 410, 413, 415, 503),
-  },
+  request: { params: OrderParamsSchema, body: jsonBody(PaymentRequestSchema) },
+  responses: { 202: jsonContent(PaymentAcceptedSchema, 'Accepted: the order holds the payment token') },
+  problems: [400, 401, 404, 409, 410, 413, 415, 503],
 });
 
 export function paymentRoutes(deps: PaymentDeps) {

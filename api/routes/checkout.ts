@@ -75,7 +75,7 @@ const checkout = createRoute({
     402: jsonContent(OrderOutcomeSchema, 'SUBMIT: the card was declined (`PAYMENT_FAILED`)'),
     409: {
       description:
-        'BEGIN: out of stock (problem); SUBMIT: the order was cancelled (`OrderOutcome`); CANCEL: too late (problem)',
+        'BEGIN: out of stock (problem); SUBMIT: the order was cancelled or failed (`OrderOutcome` with `failureReason`); CANCEL: too late (problem)',
       content: {
         'application/json': { schema: OrderOutcomeSchema },
         'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } },
@@ -93,6 +93,7 @@ function submitStatus(outcome: OrderOutcome): 200 | 402 | 409 | 410 {
     case 'EXPIRED':
       return 410;
     case 'CANCELLED':
+    case 'FAILED':
       return 409;
     default:
       return 200;
@@ -108,12 +109,13 @@ async function closedOutcome(
 ): Promise<OrderOutcome | undefined> {
   try {
     if ((await handle.describe()).status.name === 'RUNNING') return undefined;
-    const { orderId, status, payment } = await handle.result();
+    const { orderId, status, payment, failureReason } = await handle.result();
     if (!isTerminal(status)) return undefined;
     return {
       orderId,
       status: status as OrderStatus,
       ...(payment.declineReason ? { declineReason: payment.declineReason } : {}),
+      ...(failureReason ? { failureReason } : {}),
     };
   } catch {
     return undefined;

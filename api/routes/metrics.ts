@@ -16,7 +16,8 @@ const metrics = createRoute({
 });
 
 export function metricsRoutes(registry: MetricsRegistry) {
-  return newRouter().openapi(metrics, (c) =>
-    c.text(registry.render(), 200, { 'Content-Type': PROMETHEUS_TEXT, 'Cache-Control': 'no-store' }),
-  );
+  return newRouter().openapi(metrics, async (c) => {
+    await registry.collect();
+    return c.text(registry.render(), 200, { 'Content-Type': PROMETHEUS_TEXT, 'Cache-Control': 'no-store' });
+  });
 }

@@ -1,32 +1,26 @@
 /** GET /orders (mine, newest first) and GET /orders/:orderId, straight from my shard. Others' orders: 404. */
-import { createRoute } from '@hono/zod-openapi';
 import type { OrderRepository } from '../../db/repositories/order-repository.js';
 import { cachePrivately } from '../cache-control.js';
 import { ProblemError, problems } from '../problem.js';
 import { newRouter } from '../router.js';
 import { OrderParamsSchema } from '../schemas/checkout.js';
-import { bearerSecurity, DEFAULT_PAGE_SIZE, jsonContent, problemResponses } from '../schemas/common.js';
+import { DEFAULT_PAGE_SIZE, jsonContent } from '../schemas/common.js';
 import { CustomerOrdersQuerySchema, OrderPageSchema, OrderSchema } from '../schemas/orders.js';
 import { orderSummaryView, orderView } from '../views.js';
+import { bearerRoute } from './bearer-route.js';
 
-const listOrders = createRoute({
-  method: 'get',
-  path: '/orders',
-  tags: ['Orders'],
+const listOrders = bearerRoute('Orders', 'get', '/orders', {
   summary: 'My orders, newest first',
-  security: bearerSecurity,
   request: { query: CustomerOrdersQuerySchema },
-  responses: { 200: jsonContent(OrderPageSchema, 'A page of my orders'), ...problemResponses(400, 401, 503) },
+  responses: { 200: jsonContent(OrderPageSchema, 'A page of my orders') },
+  problems: [400, 401, 503],
 });
 
-const getOrder = createRoute({
-  method: 'get',
-  path: '/orders/{orderId}',
-  tags: ['Orders'],
+const getOrder = bearerRoute('Orders', 'get', '/orders/{orderId}', {
   summary: 'One of my orders with its suborders, in any state from RESERVED on',
-  security: bearerSecurity,
   request: { params: OrderParamsSchema },
-  responses: { 200: jsonContent(OrderSchema, 'The order'), ...problemResponses(401, 404, 503) },
+  responses: { 200: jsonContent(OrderSchema, 'The order') },
+  problems: [401, 404, 503],
 });
 
 export function orderRoutes(orders: OrderRepository) {

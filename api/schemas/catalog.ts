@@ -1,6 +1,6 @@
 /** Catalog shapes: items, search pages and their query. */
 import { z } from '@hono/zod-openapi';
-import { ItemIdSchema, NextCursorSchema, pagingQuery, queryInteger } from './common.js';
+import { ItemIdSchema, pageSchema, pagingQuery, queryInteger } from './common.js';
 import { text } from './text.js';
 
 export const MAX_PRICE_CENTS = 1_000_000_000;
@@ -20,9 +20,7 @@ export const ItemSchema = z
   })
   .openapi('Item');
 
-export const ItemPageSchema = z
-  .object({ items: z.array(ItemSchema), nextCursor: NextCursorSchema, limit: z.number().int() })
-  .openapi('ItemPage');
+export const ItemPageSchema = pageSchema('items', ItemSchema, 'ItemPage');
 
 export const SearchQuerySchema = z
   .strictObject({

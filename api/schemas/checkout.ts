@@ -54,6 +54,10 @@ export const OrderOutcomeSchema = z
     orderId: OrderIdSchema,
     status: OrderStatusSchema,
     declineReason: z.string().optional(),
+    failureReason: z.string().optional().openapi({
+      description:
+        'FAILED: a step failed for good; the stock was given back and the payment voided or refunded',
+    }),
   })
   .openapi('OrderOutcome', {
     description: 'Where the order stands; SUBMIT answers it with 200, 402, 409 or 410 by `status`',

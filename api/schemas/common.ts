@@ -30,7 +30,7 @@ const PROBLEM_TEXT: Record<number, string> = {
   503: 'A dependency (Temporal or a shard) is unavailable; retry later',
 };
 
-type ProblemStatus = keyof typeof PROBLEM_TEXT;
+export type ProblemStatus = keyof typeof PROBLEM_TEXT;
 
 /** OpenAPI responses for the problems a route can answer. */
 export function problemResponses(...statuses: ProblemStatus[]) {
@@ -47,6 +47,12 @@ export function problemResponses(...statuses: ProblemStatus[]) {
 
 export const jsonContent = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
+  content: { 'application/json': { schema } },
+});
+
+/** A request body that must be present and JSON. */
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  required: true,
   content: { 'application/json': { schema } },
 });
 
@@ -105,5 +111,11 @@ export const NextCursorSchema = z
   .string()
   .nullable()
   .openapi({ description: 'Pass as `cursor` for the next page; null on the last page' });
+
+/** A page of a listing: its rows under `rowsKey`, the cursor of the next page, and the page size. */
+export function pageSchema<K extends string, T extends z.ZodType>(rowsKey: K, row: T, name: string) {
+  const rows = { [rowsKey]: z.array(row) } as Record<K, z.ZodArray<T>>;
+  return z.object({ ...rows, nextCursor: NextCursorSchema, limit: z.number().int() }).openapi(name);
+}
 
 export const bearerSecurity = [{ bearerAuth: [] }];

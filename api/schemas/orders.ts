@@ -2,7 +2,7 @@
 import { z } from '@hono/zod-openapi';
 import { SUBORDER_STATUSES } from '../../domain/suborder-status.js';
 import { OrderStatusSchema } from './checkout.js';
-import { DateTimeQuery, ItemIdSchema, NextCursorSchema, OrderIdSchema, pagingQuery } from './common.js';
+import { DateTimeQuery, ItemIdSchema, OrderIdSchema, pageSchema, pagingQuery } from './common.js';
 
 const OrderLineSchema = z
   .object({
@@ -28,15 +28,17 @@ const orderFields = {
   total: z.number().int().openapi({ description: 'Integer cents' }),
   orderedAt: z.string().openapi({ format: 'date-time' }),
   expiresAt: z.string().nullable().openapi({ format: 'date-time', description: 'End of the reservation' }),
+  failureReason: z
+    .string()
+    .optional()
+    .openapi({ description: 'FAILED orders only: the step that failed for good and why' }),
 };
 
 export const OrderSchema = z.object({ ...orderFields, suborders: z.array(SuborderSchema) }).openapi('Order');
 
 export const OrderSummarySchema = z.object(orderFields).openapi('OrderSummary');
 
-export const OrderPageSchema = z
-  .object({ orders: z.array(OrderSummarySchema), nextCursor: NextCursorSchema, limit: z.number().int() })
-  .openapi('OrderPage');
+export const OrderPageSchema = pageSchema('orders', OrderSummarySchema, 'OrderPage');
 
 export const CustomerOrdersQuerySchema = z.strictObject({
   ...pagingQuery,
@@ -47,9 +49,7 @@ export const AdminOrderSummarySchema = z
   .object({ ...orderFields, customerId: z.string() })
   .openapi('AdminOrderSummary');
 
-export const AdminOrderPageSchema = z
-  .object({ orders: z.array(AdminOrderSummarySchema), nextCursor: NextCursorSchema, limit: z.number().int() })
-  .openapi('AdminOrderPage');
+export const AdminOrderPageSchema = pageSchema('orders', AdminOrderSummarySchema, 'AdminOrderPage');
 
 export const OrdersInRangeQuerySchema = z
   .strictObject({

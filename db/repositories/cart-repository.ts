@@ -2,7 +2,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import { NotFoundError, OutOfStockError } from '../errors.js';
 import { assertId, assertQuantity } from '../input-checks.js';
 import { cartLines, carts } from '../schema.js';
-import type { ShardSet } from '../shard-set.js';
+import type { ShardQueryable, ShardSet } from '../shard-set.js';
 import { LOST_RACE, retryOnLostRace, type VersionRetryOptions } from '../version-retry.js';
 
 export interface CartLine {
@@ -37,6 +37,16 @@ export interface CartRepository {
 
 export interface CartRepositoryDeps extends VersionRetryOptions {
   shardSet: ShardSet;
+}
+
+/** Moves the cart header from `version` to the next one: false when another change got there first. */
+async function bumpVersion(tx: ShardQueryable, customerId: string, version: number): Promise<boolean> {
+  const bumped = await tx
+    .update(carts)
+    .set({ version: sql`${carts.version} + 1`, updatedAt: new Date() })
+    .where(and(eq(carts.customerId, customerId), eq(carts.version, version)))
+    .returning({ version: carts.version });
+  return bumped.length > 0;
 }
 
 export function createCartRepository(deps: CartRepositoryDeps): CartRepository {
@@ -74,12 +84,7 @@ export function createCartRepository(deps: CartRepositoryDeps): CartRepository {
       if (next === current) return cart;
       const won = await db.transaction(async (tx) => {
         await tx.insert(carts).values({ customerId }).onConflictDoNothing();
-        const bumped = await tx
-          .update(carts)
-          .set({ version: sql`${carts.version} + 1`, updatedAt: new Date() })
-          .where(and(eq(carts.customerId, customerId), eq(carts.version, cart.version)))
-          .returning({ version: carts.version });
-        if (bumped.length === 0) return false;
+        if (!(await bumpVersion(tx, customerId, cart.version))) return false;
         if (next === 0) {
           await tx
             .delete(cartLines)
@@ -131,12 +136,7 @@ export function createCartRepository(deps: CartRepositoryDeps): CartRepository {
         const cart = await readCart(customerId);
         if (cart.lines.length === 0) return cart;
         const cleared = await db.transaction(async (tx) => {
-          const bumped = await tx
-            .update(carts)
-            .set({ version: sql`${carts.version} + 1`, updatedAt: new Date() })
-            .where(and(eq(carts.customerId, customerId), eq(carts.version, cart.version)))
-            .returning({ version: carts.version });
-          if (bumped.length === 0) return false;
+          if (!(await bumpVersion(tx, customerId, cart.version))) return false;
           await tx.delete(cartLines).where(eq(cartLines.customerId, customerId));
           return true;
         });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type postgres from 'postgres';
 import { compareBytewise } from '../byte-order.js';
-import { type CursorSecret, decodeCursor, encodeCursor, mergeSortedPages } from '../cursor.js';
+import { type CursorSecret, decodeCursor, encodeCursor, mergeSortedPages, positionGuard } from '../cursor.js';
 import { NotFoundError } from '../errors.js';
 import { assertCents, assertDistinct, assertId, assertLimit } from '../input-checks.js';
 import { groupByShard, type ShardSet } from '../shard-set.js';
@@ -70,17 +70,10 @@ interface SearchPosition {
   itemId: string;
 }
 
-function isSearchPosition(value: unknown): value is SearchPosition {
-  if (typeof value !== 'object' || value === null) return false;
-  const { rank, itemId } = value as Record<string, unknown>;
-  return (
-    typeof rank === 'number' &&
-    Number.isFinite(rank) &&
-    rank >= 0 &&
-    typeof itemId === 'string' &&
-    itemId !== ''
-  );
-}
+const isSearchPosition = positionGuard<SearchPosition>({
+  rank: (rank) => typeof rank === 'number' && Number.isFinite(rank) && rank >= 0,
+  itemId: (itemId) => typeof itemId === 'string' && itemId !== '',
+});
 
 /** Rank descending, then item id ascending: the order every shard returns and the merge keeps. */
 function compareHits(a: SearchPosition, b: SearchPosition): number {

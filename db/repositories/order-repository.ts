@@ -1,15 +1,16 @@
 import { createHash } from 'node:crypto';
-import { and, asc, eq, gte, inArray, lt, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, lt, type SQL, sql } from 'drizzle-orm';
 import type { PricedLine } from '../../domain/order-lines.js';
 import { alreadyPast, canTransitionOrder, type OrderStatus } from '../../domain/order-status.js';
 import type { ShippingAddress } from '../../domain/shipping-address.js';
 import { compareBytewise } from '../byte-order.js';
-import { type CursorSecret, decodeCursor, encodeCursor, mergeSortedPages } from '../cursor.js';
+import { type CursorSecret, decodeCursor, encodeCursor, mergeSortedPages, positionGuard } from '../cursor.js';
 import { IdempotencyKeyConflictError, InvalidTransitionError, NotFoundError } from '../errors.js';
 import { assertCents, assertDistinct, assertId, assertLimit, assertQuantity } from '../input-checks.js';
 import { orderLines, orders } from '../schema.js';
 import type { ShardQueryable, ShardSet } from '../shard-set.js';
 import { LOST_RACE, retryOnLostRace, type VersionRetryOptions } from '../version-retry.js';
+import { linesOf } from './lines-of.js';
 import { loadSuborders, type Suborder } from './suborder-repository.js';
 
 export interface OrderHeader {
@@ -20,6 +21,8 @@ export interface OrderHeader {
   shippingAddress: ShippingAddress | null;
   orderedAt: Date;
   expiresAt: Date | null;
+  /** Set on FAILED orders only. */
+  failureReason: string | null;
   version: number;
 }
 
@@ -44,6 +47,8 @@ export interface OrderTransition {
   to: OrderStatus;
   /** Recorded with the transition (typically on the way to PAYING). */
   shippingAddress?: ShippingAddress;
+  /** Recorded on the way to FAILED: the step that failed and why. */
+  failureReason?: string;
 }
 
 export interface OrderPage {
@@ -73,6 +78,8 @@ export interface OrderRepository {
   }): Promise<OrderPage>;
   /** Every customer's orders with from <= ordered_at < to, oldest first, merged from every shard. */
   listOrdersInRange(query: { from: Date; to: Date; limit: number; cursor?: string }): Promise<OrderPage>;
+  /** How many orders, on every shard, have this status (served by the status index). */
+  countWithStatus(status: OrderStatus): Promise<number>;
 }
 
 export interface OrderRepositoryDeps extends VersionRetryOptions {
@@ -87,16 +94,10 @@ interface OrderPosition {
   orderId: string;
 }
 
-function isOrderPosition(value: unknown): value is OrderPosition {
-  if (typeof value !== 'object' || value === null) return false;
-  const { orderedAt, orderId } = value as Record<string, unknown>;
-  return (
-    typeof orderedAt === 'string' &&
-    !Number.isNaN(Date.parse(orderedAt)) &&
-    typeof orderId === 'string' &&
-    orderId.length > 0
-  );
-}
+const isOrderPosition = positionGuard<OrderPosition>({
+  orderedAt: (orderedAt) => typeof orderedAt === 'string' && !Number.isNaN(Date.parse(orderedAt)),
+  orderId: (orderId) => typeof orderId === 'string' && orderId.length > 0,
+});
 
 function positionOf(order: OrderHeader): OrderPosition {
   return { orderedAt: order.orderedAt.toISOString(), orderId: order.orderId };
@@ -116,16 +117,8 @@ export function createOrderRepository(deps: OrderRepositoryDeps): OrderRepositor
 
   async function withLines(db: ShardQueryable, headers: OrderHeader[]): Promise<OrderSummary[]> {
     if (headers.length === 0) return [];
-    const lines = await db
-      .select()
-      .from(orderLines)
-      .where(
-        inArray(
-          orderLines.orderId,
-          headers.map((h) => h.orderId),
-        ),
-      )
-      .orderBy(asc(orderLines.itemId));
+    const orderIds = headers.map((h) => h.orderId);
+    const lines = await linesOf(db, orderLines, orderLines.orderId, orderIds);
     return headers.map((h) => ({
       ...h,
       lines: lines
@@ -197,7 +190,7 @@ export function createOrderRepository(deps: OrderRepositoryDeps): OrderRepositor
       return readDetails(shardSet.forCustomer(customerId).db, customerId, orderId);
     },
 
-    async transitionOrder({ customerId, orderId, to, shippingAddress }) {
+    async transitionOrder({ customerId, orderId, to, shippingAddress, failureReason }) {
       const { db } = shardSet.forCustomer(customerId);
       return retryOnLostRace(deps, 'order', orderId, async () => {
         const current = await readHeader(db, customerId, orderId);
@@ -214,6 +207,7 @@ export function createOrderRepository(deps: OrderRepositoryDeps): OrderRepositor
             version: current.version + 1,
             updatedAt: new Date(),
             ...(shippingAddress ? { shippingAddress } : {}),
+            ...(failureReason ? { failureReason } : {}),
           })
           .where(and(eq(orders.orderId, orderId), eq(orders.version, current.version)))
           .returning();
@@ -247,6 +241,15 @@ export function createOrderRepository(deps: OrderRepositoryDeps): OrderRepositor
         nextCursor:
           headers.length > limit && last ? encodeCursor(kind, positionOf(last), cursorSecret) : undefined,
       };
+    },
+
+    async countWithStatus(status) {
+      const perShard = await Promise.all(
+        shardSet.shards.map(({ db }) =>
+          db.select({ n: sql<number>`count(*)::int` }).from(orders).where(eq(orders.status, status)),
+        ),
+      );
+      return perShard.reduce((sum, [row]) => sum + (row?.n ?? 0), 0);
     },
 
     async listOrdersInRange({ from, to, limit, cursor }) {
@@ -298,6 +301,7 @@ function toHeader(row: typeof orders.$inferSelect): OrderHeader {
     shippingAddress: row.shippingAddress ?? null,
     orderedAt: row.orderedAt,
     expiresAt: row.expiresAt,
+    failureReason: row.failureReason ?? null,
     version: row.version,
   };
 }

@@ -32,6 +32,12 @@ export interface ReservationKey {
   itemId: string;
 }
 
+/** An order's items whose reservations one call changes (all on one shard). */
+export interface KeysOfOneCall {
+  orderId: string;
+  itemIds: readonly string[];
+}
+
 export interface StockRepository {
   /**
    * Holds stock for lines that all live on one shard, in one transaction: all of them or none. A line
@@ -44,10 +50,10 @@ export interface StockRepository {
    * Gives a hold back to `stock.available` (RESERVED, or COMMITTED with no live allocation left).
    * Idempotent; releasing a hold that never existed records a tombstone so a late reserve is a no-op.
    */
-  releaseLines(input: { orderId: string; itemIds: readonly string[] }): Promise<Reservation[]>;
+  releaseLines(input: KeysOfOneCall): Promise<Reservation[]>;
   release(key: ReservationKey): Promise<Reservation>;
   /** RESERVED → COMMITTED once the order is paid; idempotent. RELEASED → InvalidTransitionError. */
-  commitLines(input: { orderId: string; itemIds: readonly string[] }): Promise<Reservation[]>;
+  commitLines(input: KeysOfOneCall): Promise<Reservation[]>;
   commit(key: ReservationKey): Promise<Reservation>;
   getStock(itemId: string): Promise<StockLevel | undefined>;
   getReservation(key: ReservationKey): Promise<Reservation | undefined>;
@@ -317,6 +323,28 @@ export function createStockRepository(deps: StockRepositoryDeps): StockRepositor
     return inLockOrder(itemIds.map((itemId) => ({ orderId, itemId })));
   }
 
+  /** `change` applied to each key of one call, in lock order, in one transaction on the items' shard. */
+  function changeEach(
+    { orderId, itemIds }: KeysOfOneCall,
+    change: (tx: Tx, key: ReservationKey) => Promise<Reservation>,
+  ): Promise<Reservation[]> {
+    const keys = checkedKeys(orderId, itemIds);
+    const shard = shardOfItems(itemIds);
+    return shard.sql.begin(async (tx) => {
+      const changed: Reservation[] = [];
+      for (const key of keys) changed.push(await change(tx, key));
+      return changed;
+    });
+  }
+
+  /** A call of a `…Lines` method for one key: its one reservation. */
+  const forOneKey =
+    (lines: (input: KeysOfOneCall) => Promise<Reservation[]>) =>
+    async (key: ReservationKey): Promise<Reservation> => {
+      const [reservation] = await lines({ orderId: key.orderId, itemIds: [key.itemId] });
+      return reservation!;
+    };
+
   const repository: StockRepository = {
     async reserveLines({ orderId, lines, expiresAt }) {
       const keys = checkedKeys(
@@ -338,35 +366,17 @@ export function createStockRepository(deps: StockRepositoryDeps): StockRepositor
       return reservation!;
     },
 
-    async releaseLines({ orderId, itemIds }) {
-      const keys = checkedKeys(orderId, itemIds);
-      const shard = shardOfItems(itemIds);
-      return shard.sql.begin(async (tx) => {
-        const released: Reservation[] = [];
-        for (const key of keys) released.push(await releaseOne(tx, key));
-        return released;
-      });
+    async releaseLines(input) {
+      return changeEach(input, releaseOne);
     },
 
-    async release(key) {
-      const [reservation] = await repository.releaseLines({ orderId: key.orderId, itemIds: [key.itemId] });
-      return reservation!;
+    release: forOneKey((input) => repository.releaseLines(input)),
+
+    async commitLines(input) {
+      return changeEach(input, commitOne);
     },
 
-    async commitLines({ orderId, itemIds }) {
-      const keys = checkedKeys(orderId, itemIds);
-      const shard = shardOfItems(itemIds);
-      return shard.sql.begin(async (tx) => {
-        const committed: Reservation[] = [];
-        for (const key of keys) committed.push(await commitOne(tx, key));
-        return committed;
-      });
-    },
-
-    async commit(key) {
-      const [reservation] = await repository.commitLines({ orderId: key.orderId, itemIds: [key.itemId] });
-      return reservation!;
-    },
+    commit: forOneKey((input) => repository.commitLines(input)),
 
     getStock(itemId) {
       return readStockLevel(shardSet.forItem(itemId).sql, itemId);

@@ -6,6 +6,7 @@ import { assertDistinct, assertId, assertQuantity } from '../input-checks.js';
 import { orders, suborderLines, suborders } from '../schema.js';
 import type { ShardDb, ShardQueryable, ShardSet } from '../shard-set.js';
 import { LOST_RACE, retryOnLostRace, type VersionRetryOptions } from '../version-retry.js';
+import { linesOf } from './lines-of.js';
 
 export interface SuborderLine {
   itemId: string;
@@ -55,16 +56,8 @@ export async function loadSuborders(db: ShardQueryable, orderIds: readonly strin
     .where(inArray(suborders.orderId, [...orderIds]))
     .orderBy(asc(suborders.suborderId));
   if (headers.length === 0) return [];
-  const lines = await db
-    .select()
-    .from(suborderLines)
-    .where(
-      inArray(
-        suborderLines.suborderId,
-        headers.map((h) => h.suborderId),
-      ),
-    )
-    .orderBy(asc(suborderLines.itemId));
+  const suborderIds = headers.map((h) => h.suborderId);
+  const lines = await linesOf(db, suborderLines, suborderLines.suborderId, suborderIds);
   return headers.map((h) => ({
     suborderId: h.suborderId,
     orderId: h.orderId,

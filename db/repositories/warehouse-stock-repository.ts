@@ -90,6 +90,9 @@ const LEVEL_COLUMNS = (sql: Tx | postgres.Sql) =>
 
 const keyText = (key: AllocationKey) => `${key.orderId}/${key.itemId}/${key.warehouseId}`;
 
+const cannotMove = (key: AllocationKey, from: AllocationStatus, to: AllocationStatus, reason: string) =>
+  new InvalidTransitionError('allocation', keyText(key), from, to, reason);
+
 /** Units of an order's item still promised by a warehouse or on their way (ALLOCATED or SHIPPED). */
 export async function liveAllocatedUnits(
   tx: postgres.TransactionSql,
@@ -118,11 +121,14 @@ export function createWarehouseStockRepository(deps: WarehouseStockRepositoryDep
     return row;
   }
 
-  async function setAllocationStatus(
+  /** Moves an allocation to `status`, changing its warehouse's counters by `delta` in the same transaction. */
+  async function moveAllocation(
     tx: Tx,
     key: AllocationKey,
     status: AllocationStatus,
+    delta: { physical: number; available: number },
   ): Promise<Allocation> {
+    await adjustWarehouseStock(tx, key.itemId, key.warehouseId, delta);
     const [row] = await tx<Allocation[]>`
       update warehouse_allocations set status = ${status}, version = version + 1, updated_at = now()
       where order_id = ${key.orderId} and item_id = ${key.itemId} and warehouse_id = ${key.warehouseId}
@@ -196,20 +202,8 @@ export function createWarehouseStockRepository(deps: WarehouseStockRepositoryDep
         return tombstone;
       },
       release: async (held) => {
-        if (held.status === 'SHIPPED') {
-          throw new InvalidTransitionError(
-            'allocation',
-            keyText(key),
-            'SHIPPED',
-            'RELEASED',
-            'already shipped',
-          );
-        }
-        await adjustWarehouseStock(tx, key.itemId, key.warehouseId, {
-          physical: 0,
-          available: held.quantity,
-        });
-        return setAllocationStatus(tx, key, 'RELEASED');
+        if (held.status === 'SHIPPED') throw cannotMove(key, 'SHIPPED', 'RELEASED', 'already shipped');
+        return moveAllocation(tx, key, 'RELEASED', { physical: 0, available: held.quantity });
       },
     });
   }
@@ -302,20 +296,8 @@ export function createWarehouseStockRepository(deps: WarehouseStockRepositoryDep
           throw new NotFoundError('allocation', keyText(key));
         }
         if (existing.status === 'SHIPPED') return existing;
-        if (existing.status === 'RELEASED') {
-          throw new InvalidTransitionError(
-            'allocation',
-            keyText(key),
-            'RELEASED',
-            'SHIPPED',
-            'it was released',
-          );
-        }
-        await adjustWarehouseStock(tx, key.itemId, key.warehouseId, {
-          physical: -existing.quantity,
-          available: 0,
-        });
-        return setAllocationStatus(tx, key, 'SHIPPED');
+        if (existing.status === 'RELEASED') throw cannotMove(key, 'RELEASED', 'SHIPPED', 'it was released');
+        return moveAllocation(tx, key, 'SHIPPED', { physical: -existing.quantity, available: 0 });
       });
     },
 

@@ -1,6 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
-import { check, index, integer, pgTable, text } from 'drizzle-orm/pg-core';
-import { timestampMs, tsvector, versionColumn } from './columns.js';
+import { index, integer, pgTable, text } from 'drizzle-orm/pg-core';
+import { nonNegative, tsvector, versionAndTimestamps } from './columns.js';
 
 /** Catalog, sharded by item_id. */
 export const items = pgTable(
@@ -17,12 +17,10 @@ export const items = pgTable(
         (): SQL =>
           sql`setweight(to_tsvector('english'::regconfig, ${items.name}), 'A') || setweight(to_tsvector('english'::regconfig, ${items.description}), 'B')`,
       ),
-    version: versionColumn(),
-    createdAt: timestampMs('created_at').notNull().defaultNow(),
-    updatedAt: timestampMs('updated_at').notNull().defaultNow(),
+    ...versionAndTimestamps(),
   },
   (t) => [
-    check('items_price_non_negative', sql`${t.priceCents} >= 0`),
+    nonNegative('items_price_non_negative', t.priceCents),
     index('items_search_vector_idx').using('gin', t.searchVector),
     index('items_type_price_idx').on(t.itemType, t.priceCents),
   ],

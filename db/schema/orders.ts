@@ -1,9 +1,19 @@
 import { sql } from 'drizzle-orm';
-import { bigint, check, index, integer, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { bigint, check, index, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
 import { ORDER_STATUSES } from '../../domain/order-status.js';
 import type { ShippingAddress } from '../../domain/shipping-address.js';
 import { SUBORDER_STATUSES } from '../../domain/suborder-status.js';
-import { isOneOf, timestampMs, versionColumn } from './columns.js';
+import {
+  isOneOf,
+  lineConstraints,
+  lineItemColumns,
+  nonNegative,
+  parentKeyColumn,
+  timestampMs,
+  updatedAtColumn,
+  versionAndTimestamps,
+  versionColumn,
+} from './columns.js';
 
 /** Sharded by customer_id: a customer's orders, their lines and suborders live on one shard. */
 
@@ -17,11 +27,13 @@ export const orders = pgTable(
     shippingAddress: jsonb('shipping_address').$type<ShippingAddress>(),
     orderedAt: timestampMs('ordered_at').notNull().defaultNow(),
     expiresAt: timestampMs('expires_at'),
+    /** Why a FAILED order failed (the step and its error); null otherwise. */
+    failureReason: text('failure_reason'),
     version: versionColumn(),
-    updatedAt: timestampMs('updated_at').notNull().defaultNow(),
+    updatedAt: updatedAtColumn(),
   },
   (t) => [
-    check('orders_total_non_negative', sql`${t.totalCents} >= 0`),
+    nonNegative('orders_total_non_negative', t.totalCents),
     check('orders_status_valid', isOneOf(t.status, ORDER_STATUSES)),
     // Keyset pagination compares ids bytewise (COLLATE "C") on every shard, whatever its locale.
     index('orders_customer_ordered_idx').on(
@@ -37,17 +49,13 @@ export const orders = pgTable(
 export const orderLines = pgTable(
   'order_lines',
   {
-    orderId: text('order_id')
-      .notNull()
-      .references(() => orders.orderId, { onDelete: 'cascade' }),
-    itemId: text('item_id').notNull(),
-    quantity: integer('quantity').notNull(),
+    orderId: parentKeyColumn('order_id', () => orders.orderId),
+    ...lineItemColumns(),
     priceCents: integer('price_cents').notNull(),
   },
   (t) => [
-    primaryKey({ columns: [t.orderId, t.itemId] }),
-    check('order_lines_quantity_positive', sql`${t.quantity} > 0`),
-    check('order_lines_price_non_negative', sql`${t.priceCents} >= 0`),
+    ...lineConstraints('order_lines', t.orderId, t),
+    nonNegative('order_lines_price_non_negative', t.priceCents),
   ],
 );
 
@@ -56,15 +64,11 @@ export const suborders = pgTable(
   'suborders',
   {
     suborderId: text('suborder_id').primaryKey(),
-    orderId: text('order_id')
-      .notNull()
-      .references(() => orders.orderId, { onDelete: 'cascade' }),
+    orderId: parentKeyColumn('order_id', () => orders.orderId),
     customerId: text('customer_id').notNull(),
     warehouseId: text('warehouse_id').notNull(),
     status: text('status', { enum: SUBORDER_STATUSES }).notNull(),
-    version: versionColumn(),
-    createdAt: timestampMs('created_at').notNull().defaultNow(),
-    updatedAt: timestampMs('updated_at').notNull().defaultNow(),
+    ...versionAndTimestamps(),
   },
   (t) => [
     check('suborders_status_valid', isOneOf(t.status, SUBORDER_STATUSES)),
@@ -75,14 +79,8 @@ export const suborders = pgTable(
 export const suborderLines = pgTable(
   'suborder_lines',
   {
-    suborderId: text('suborder_id')
-      .notNull()
-      .references(() => suborders.suborderId, { onDelete: 'cascade' }),
-    itemId: text('item_id').notNull(),
-    quantity: integer('quantity').notNull(),
+    suborderId: parentKeyColumn('suborder_id', () => suborders.suborderId),
+    ...lineItemColumns(),
   },
-  (t) => [
-    primaryKey({ columns: [t.suborderId, t.itemId] }),
-    check('suborder_lines_quantity_positive', sql`${t.quantity} > 0`),
-  ],
+  (t) => lineConstraints('suborder_lines', t.suborderId, t),
 );

@@ -1,7 +1,6 @@
-import { sql } from 'drizzle-orm';
 import { bigint, check, index, pgTable, text } from 'drizzle-orm/pg-core';
 import { PAYMENT_OPERATIONS, PAYMENT_OUTCOMES } from '../../domain/payment-ledger.js';
-import { isOneOf, timestampMs } from './columns.js';
+import { createdAtColumn, isOneOf, nonNegative } from './columns.js';
 
 /**
  * Append-only payment ledger, sharded by customer_id and keyed by the gateway call's idempotency key.
@@ -18,10 +17,10 @@ export const payments = pgTable(
     outcome: text('outcome', { enum: PAYMENT_OUTCOMES }).notNull(),
     gatewayReference: text('gateway_reference'),
     failureReason: text('failure_reason'),
-    createdAt: timestampMs('created_at').notNull().defaultNow(),
+    createdAt: createdAtColumn(),
   },
   (t) => [
-    check('payments_amount_non_negative', sql`${t.amountCents} >= 0`),
+    nonNegative('payments_amount_non_negative', t.amountCents),
     check('payments_operation_valid', isOneOf(t.operation, PAYMENT_OPERATIONS)),
     check('payments_outcome_valid', isOneOf(t.outcome, PAYMENT_OUTCOMES)),
     index('payments_order_idx').on(t.orderId),

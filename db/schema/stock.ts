@@ -1,11 +1,24 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 import { ALLOCATION_STATUSES, RESERVATION_STATUSES } from '../../domain/stock-status.js';
-import { isOneOf, timestampMs, versionColumn } from './columns.js';
+import {
+  createdAtColumn,
+  isOneOf,
+  nonNegative,
+  positive,
+  referenceColumn,
+  timestampMs,
+  updatedAtColumn,
+  versionAndTimestamps,
+  versionColumn,
+} from './columns.js';
 import { items } from './items.js';
 import { warehouses } from './warehouses.js';
 
 // Every table here is sharded by item_id, so one item's counters and effects share a transaction.
+
+const itemIdColumn = () => referenceColumn('item_id', () => items.itemId);
+const warehouseIdColumn = () => referenceColumn('warehouse_id', () => warehouses.warehouseId);
 
 /** Units that can still be promised to a checkout (aggregated over warehouses). */
 export const stock = pgTable(
@@ -16,28 +29,24 @@ export const stock = pgTable(
       .references(() => items.itemId),
     available: integer('available').notNull(),
     version: versionColumn(),
-    updatedAt: timestampMs('updated_at').notNull().defaultNow(),
+    updatedAt: updatedAtColumn(),
   },
-  (t) => [check('stock_available_non_negative', sql`${t.available} >= 0`)],
+  (t) => [nonNegative('stock_available_non_negative', t.available)],
 );
 
 export const warehouseStock = pgTable(
   'warehouse_stock',
   {
-    itemId: text('item_id')
-      .notNull()
-      .references(() => items.itemId),
-    warehouseId: text('warehouse_id')
-      .notNull()
-      .references(() => warehouses.warehouseId),
+    itemId: itemIdColumn(),
+    warehouseId: warehouseIdColumn(),
     physical: integer('physical').notNull(),
     available: integer('available').notNull(),
     version: versionColumn(),
-    updatedAt: timestampMs('updated_at').notNull().defaultNow(),
+    updatedAt: updatedAtColumn(),
   },
   (t) => [
     primaryKey({ columns: [t.itemId, t.warehouseId] }),
-    check('warehouse_stock_available_non_negative', sql`${t.available} >= 0`),
+    nonNegative('warehouse_stock_available_non_negative', t.available),
     check('warehouse_stock_physical_covers_available', sql`${t.physical} >= ${t.available}`),
     index('warehouse_stock_warehouse_idx').on(t.warehouseId),
   ],
@@ -52,19 +61,15 @@ export const stockReservations = pgTable(
   'stock_reservations',
   {
     orderId: text('order_id').notNull(),
-    itemId: text('item_id')
-      .notNull()
-      .references(() => items.itemId),
+    itemId: itemIdColumn(),
     quantity: integer('quantity').notNull(),
     status: text('status', { enum: RESERVATION_STATUSES }).notNull(),
     expiresAt: timestampMs('expires_at'),
-    version: versionColumn(),
-    createdAt: timestampMs('created_at').notNull().defaultNow(),
-    updatedAt: timestampMs('updated_at').notNull().defaultNow(),
+    ...versionAndTimestamps(),
   },
   (t) => [
     primaryKey({ columns: [t.orderId, t.itemId] }),
-    check('stock_reservations_quantity_non_negative', sql`${t.quantity} >= 0`),
+    nonNegative('stock_reservations_quantity_non_negative', t.quantity),
     check('stock_reservations_status_valid', isOneOf(t.status, RESERVATION_STATUSES)),
     index('stock_reservations_item_status_idx').on(t.itemId, t.status),
     index('stock_reservations_status_expires_idx').on(t.status, t.expiresAt),
@@ -76,21 +81,15 @@ export const warehouseAllocations = pgTable(
   'warehouse_allocations',
   {
     orderId: text('order_id').notNull(),
-    itemId: text('item_id')
-      .notNull()
-      .references(() => items.itemId),
-    warehouseId: text('warehouse_id')
-      .notNull()
-      .references(() => warehouses.warehouseId),
+    itemId: itemIdColumn(),
+    warehouseId: warehouseIdColumn(),
     quantity: integer('quantity').notNull(),
     status: text('status', { enum: ALLOCATION_STATUSES }).notNull(),
-    version: versionColumn(),
-    createdAt: timestampMs('created_at').notNull().defaultNow(),
-    updatedAt: timestampMs('updated_at').notNull().defaultNow(),
+    ...versionAndTimestamps(),
   },
   (t) => [
     primaryKey({ columns: [t.orderId, t.itemId, t.warehouseId] }),
-    check('warehouse_allocations_quantity_non_negative', sql`${t.quantity} >= 0`),
+    nonNegative('warehouse_allocations_quantity_non_negative', t.quantity),
     check('warehouse_allocations_status_valid', isOneOf(t.status, ALLOCATION_STATUSES)),
     index('warehouse_allocations_item_status_idx').on(t.itemId, t.status),
   ],
@@ -101,14 +100,10 @@ export const stockAdjustments = pgTable(
   'stock_adjustments',
   {
     adjustmentId: text('adjustment_id').primaryKey(),
-    itemId: text('item_id')
-      .notNull()
-      .references(() => items.itemId),
-    warehouseId: text('warehouse_id')
-      .notNull()
-      .references(() => warehouses.warehouseId),
+    itemId: itemIdColumn(),
+    warehouseId: warehouseIdColumn(),
     quantity: integer('quantity').notNull(),
-    createdAt: timestampMs('created_at').notNull().defaultNow(),
+    createdAt: createdAtColumn(),
   },
-  (t) => [check('stock_adjustments_quantity_positive', sql`${t.quantity} > 0`)],
+  (t) => [positive('stock_adjustments_quantity_positive', t.quantity)],
 );

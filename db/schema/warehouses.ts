@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { check, doublePrecision, pgTable, text } from 'drizzle-orm/pg-core';
-import { timestampMs, versionColumn } from './columns.js';
+import { updatedAtColumn, versionColumn } from './columns.js';
 
 /** Reference data, replicated to every shard so stock rows can reference it locally. */
 export const warehouses = pgTable(
@@ -12,7 +12,7 @@ export const warehouses = pgTable(
     latitude: doublePrecision('latitude').notNull(),
     longitude: doublePrecision('longitude').notNull(),
     version: versionColumn(),
-    updatedAt: timestampMs('updated_at').notNull().defaultNow(),
+    updatedAt: updatedAtColumn(),
   },
   (t) => [
     check('warehouses_latitude_range', sql`${t.latitude} between -90 and 90`),

@@ -1,6 +1,7 @@
 /** A child process whose output is prefixed with its name, stopped politely and then firmly. */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import readline from 'node:readline';
+import { type ExitListener, WatchedChild } from './watched-child.js';
 
 export interface ManagedProcessOptions {
   name: string;
@@ -11,15 +12,13 @@ export interface ManagedProcessOptions {
   /** Signal that asks it to stop gracefully. */
   stopSignal?: NodeJS.Signals;
   /** Called when it exits without being asked to. */
-  onUnexpectedExit?: (code: number | null, signal: NodeJS.Signals | null) => void;
+  onUnexpectedExit?: ExitListener;
   /** Where its output goes; default: this process's stdout with a `[name]` prefix. */
   output?: (line: string) => void;
 }
 
 export class ManagedProcess {
-  private child: ChildProcess | undefined;
-  private exited: Promise<void> = Promise.resolve();
-  private stopping = false;
+  private readonly watched = new WatchedChild();
 
   constructor(readonly options: ManagedProcessOptions) {}
 
@@ -28,44 +27,25 @@ export class ManagedProcess {
   }
 
   get pid(): number | undefined {
-    return this.child && this.child.exitCode === null && this.child.signalCode === null
-      ? this.child.pid
-      : undefined;
+    return this.watched.pid;
   }
 
   start(): void {
     const { name, command, args, env, cwd } = this.options;
-    this.stopping = false;
     const child = spawn(command, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     const output = this.options.output ?? ((line: string) => process.stdout.write(`[${name}] ${line}\n`));
     for (const stream of [child.stdout, child.stderr]) {
       if (stream) readline.createInterface({ input: stream }).on('line', output);
     }
-    this.child = child;
-    this.exited = new Promise((resolve) => {
-      child.once('exit', (code, signal) => {
-        if (!this.stopping) this.options.onUnexpectedExit?.(code, signal);
-        resolve();
-      });
-    });
+    this.watched.watch(child, (code, signal) => this.options.onUnexpectedExit?.(code, signal));
   }
 
-  async stop(timeoutMs = 20_000): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    this.stopping = true;
-    child.kill(this.options.stopSignal ?? 'SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    await this.exited;
-    clearTimeout(timer);
+  stop(timeoutMs = 20_000): Promise<void> {
+    return this.watched.stop(this.options.stopSignal ?? 'SIGTERM', timeoutMs);
   }
 
   /** kill -9, as a crash would (chaos tests). */
-  async crash(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    this.stopping = true;
-    child.kill('SIGKILL');
-    await this.exited;
+  crash(): Promise<void> {
+    return this.watched.crash();
   }
 }

@@ -2,13 +2,14 @@
  * One real PostgreSQL server process on a loopback port with its own data directory.
  * Used by `npm start`, the test harness and the chaos suite (which kills and restarts it).
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import postgres from 'postgres';
 import { canRunAs, chownRecursive, type OsUser } from './os-user.js';
 import type { PgBinaries } from './postgres-binaries.js';
 import { isAlive } from './process-tree.js';
+import { type ExitListener, WatchedChild } from './watched-child.js';
 
 export const SHARD_DATABASE = 'orders';
 const SUPERUSER = 'postgres';
@@ -26,13 +27,11 @@ export interface PostgresServerOptions {
   durable: boolean;
   startTimeoutMs?: number;
   /** Called when the postmaster exits without being stopped or crashed on purpose. */
-  onUnexpectedExit?: (code: number | null, signal: NodeJS.Signals | null) => void;
+  onUnexpectedExit?: ExitListener;
 }
 
 export class PostgresServer {
-  private child: ChildProcess | undefined;
-  private exited: Promise<void> = Promise.resolve();
-  private stopping = false;
+  private readonly watched = new WatchedChild();
 
   constructor(readonly options: PostgresServerOptions) {}
 
@@ -45,11 +44,7 @@ export class PostgresServer {
   }
 
   get pid(): number | undefined {
-    return this.isRunning() ? this.child!.pid : undefined;
-  }
-
-  private isRunning(): boolean {
-    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+    return this.watched.pid;
   }
 
   get logFile(): string {
@@ -85,36 +80,19 @@ export class PostgresServer {
       gid: runAs?.gid,
     });
     fs.closeSync(log);
-    this.child = child;
-    this.stopping = false;
-    this.exited = new Promise((resolve) =>
-      child.once('exit', (code, signal) => {
-        if (!this.stopping) this.options.onUnexpectedExit?.(code, signal);
-        resolve();
-      }),
-    );
+    this.watched.watch(child, (code, signal) => this.options.onUnexpectedExit?.(code, signal));
     await this.waitUntilReady();
     await this.ensureDatabase();
   }
 
   /** Fast shutdown (SIGINT); SIGKILL if it does not stop in time. */
-  async stop(timeoutMs = 15_000): Promise<void> {
-    const child = this.child;
-    if (!child || !this.isRunning()) return;
-    this.stopping = true;
-    child.kill('SIGINT');
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    await this.exited;
-    clearTimeout(timer);
+  stop(timeoutMs = 15_000): Promise<void> {
+    return this.watched.stop('SIGINT', timeoutMs);
   }
 
   /** kill -9 of the postmaster, as a crash would. */
-  async crash(): Promise<void> {
-    const child = this.child;
-    if (!child || !this.isRunning()) return;
-    this.stopping = true;
-    child.kill('SIGKILL');
-    await this.exited;
+  crash(): Promise<void> {
+    return this.watched.crash();
   }
 
   private initIfNeeded(): void {
@@ -150,7 +128,7 @@ export class PostgresServer {
     const deadline = Date.now() + (this.options.startTimeoutMs ?? 60_000);
     let lastError: unknown;
     while (Date.now() < deadline) {
-      if (this.child?.exitCode !== null || this.child?.signalCode !== null) {
+      if (!this.watched.isRunning()) {
         throw new Error(`${this.name} exited during start-up; see ${this.logFile}:\n${tail(this.logFile)}`);
       }
       const sql = postgres(this.adminUrl(), { max: 1, connect_timeout: 2, onnotice: () => {} });

@@ -2,15 +2,19 @@
  * A status write the database refuses, on the real platform: an order handed a shipping address with a
  * NUL (straight to the workflow, past the API's own check) makes the order worker's PAYING write fail
  * on its shard. The failure recorded in the history is non-retryable and the worker's log line says
- * what failed — and neither carries the address or the payment token the statement was sent with.
+ * what failed — and neither carries the address or the payment token the statement was sent with. The
+ * order then ends FAILED with that reason, its unit for sale again, shown by the API and counted in
+ * `/metrics`.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { FAILURE } from '../../domain/failure-types.js';
 import { orderWorkflowId, providePaymentUpdate } from '../../workflows/definitions.js';
+import type { orderWorkflowV2 } from '../../workflows/order/order-workflow.js';
 import { begin, newShopper } from '../api/support.js';
 import { stockedItem } from '../support/catalog-fixture.js';
+import { api } from '../support/platform.js';
 import { usePlatform } from '../support/platform-suite.js';
 import { newTemporalClient } from '../support/stack.js';
 
@@ -25,6 +29,7 @@ const ADDRESS = {
 const PERSONAL = ['Lovelace', 'St James', 'SW1Y', PAYMENT_TOKEN];
 /** The step that writes PAYING with the address: a local activity today, a regular one in legacy orders. */
 const PAYING_WRITES = ['startPaying', 'setOrderStatus'];
+const REASON = /^startPaying failed: database call failed \(permanent\), code 22[0-9A-Z]{3}/;
 
 describe('a status write the database refuses, on the real platform', function () {
   this.timeout(120_000);
@@ -96,5 +101,50 @@ describe('a status write the database refuses, on the real platform', function (
     } finally {
       await handle.terminate('test done').catch(() => undefined);
     }
+  });
+
+  async function failedOrdersMetric(): Promise<number> {
+    const text = (await api(live.platform, 'GET', '/metrics')).body as string;
+    const line = text.split('\n').find((l) => l.startsWith('orders_failed '));
+    assert.ok(line, 'orders_failed is exposed');
+    return Number(line.split(' ')[1]);
+  }
+
+  it('ends FAILED with the reason, gives the unit back, and is shown and counted', async () => {
+    const failedBefore = await failedOrdersMetric();
+    const itemId = await stockedItem(live.db.repos, { 'wh-east': 2 });
+    const shopper = await newShopper();
+    const { orderId } = await begin(live.platform, shopper, [{ itemId, quantity: 1 }]);
+    assert.equal((await live.db.repos.stock.getStock(itemId))?.available, 1);
+
+    const handle = client.workflow.getHandle<typeof orderWorkflowV2>(orderWorkflowId(orderId));
+    await handle.executeUpdate(providePaymentUpdate, {
+      args: [{ paymentToken: `tok_${randomUUID()}`, shippingAddress: ADDRESS }],
+    });
+    const final = await handle.result();
+    assert.equal(final.status, 'FAILED');
+    assert.match(final.failureReason ?? '', REASON);
+    assert.doesNotMatch(final.failureReason ?? '', /Lovelace|St James|SW1Y/);
+
+    assert.equal((await live.db.repos.stock.getStock(itemId))?.available, 2, 'the unit is for sale again');
+    const row = await live.db.repos.orders.getOrder(shopper.customerId, orderId);
+    assert.equal(row?.status, 'FAILED');
+    assert.equal(row?.failureReason, final.failureReason);
+
+    const shown = await api(live.platform, 'GET', `/orders/${orderId}`, { token: shopper.token });
+    assert.equal(shown.status, 200);
+    assert.deepEqual(
+      { status: shown.body.status, failureReason: shown.body.failureReason },
+      { status: 'FAILED', failureReason: final.failureReason },
+    );
+
+    const submitted = await api(live.platform, 'POST', '/checkout?op=SUBMIT', {
+      token: shopper.token,
+      body: { orderId },
+    });
+    assert.equal(submitted.status, 409);
+    assert.deepEqual(submitted.body, { orderId, status: 'FAILED', failureReason: final.failureReason });
+
+    assert.equal(await failedOrdersMetric(), failedBefore + 1);
   });
 });

@@ -82,6 +82,8 @@ describe('replay: recorded histories against today’s workflow code', function 
       'cancel-refused-after-shipping',
       'partial-shipments',
       'database-outage-retried',
+      'step-failed-for-good',
+      'step-past-its-bound',
     ]) {
       assert.ok(names.includes(branch), `missing history: ${branch}`);
     }
@@ -171,11 +173,21 @@ describe('replay: recorded histories against today’s workflow code', function 
     // Both sides of the gateway-calls-local patch diverge. Since the patch a cancel sent while the card
     // is authorized waits for the payment step, so that order is captured (then refunded) too.
     const branches = [...PAST_PAYMENT, 'cancel-while-replanning'];
+    // A failed order's histories diverge too: one failed at confirmOrder, the other got past capture.
     assertDiverged(results, [
       ...branches,
       'cancel-while-authorizing',
+      'step-failed-for-good',
+      'step-past-its-bound',
       ...branches.map((name) => `v2-regular-gateway.${name}`),
     ]);
+  });
+
+  it('fails when a failed order no longer gives the money back (the FAILED branch is recorded)', async () => {
+    const results = await replayMutant('order/order-workflow.ts', (source) =>
+      source.replace('await this.giveMoneyBack();', ''),
+    );
+    assertDiverged(results, ['step-failed-for-good', 'step-past-its-bound']);
   });
 });
 

@@ -30,6 +30,10 @@ export interface FakeWorld {
   transientAuthorizeFailures: number;
   /** Per activity name: attempts that fail like a shard that is down, before one succeeds. */
   transientFailures: Map<string, number>;
+  /** Activity names that fail like a statement the database refuses: no retry can fix them. */
+  permanentFailures: Set<string>;
+  /** When true, the warehouse notification fails like an unreachable warehouse, every time. */
+  warehouseDown: boolean;
   /** When set, refunds wait for it: lets a test act while a refund is in progress. */
   refundGate?: Promise<void>;
   /** When set, authorizations wait for it: lets a test act while the card is being authorized. */
@@ -58,6 +62,8 @@ export function newWorld(): FakeWorld {
     declineCards: new Set(),
     transientAuthorizeFailures: 0,
     transientFailures: new Map(),
+    permanentFailures: new Set(),
+    warehouseDown: false,
     beginDelayMs: 0,
   };
 }
@@ -84,11 +90,17 @@ type AllActivities = OrderActivities &
   CheckoutActivities &
   SuborderActivities;
 
-/** Wraps every activity so `world.transientFailures` can make it fail like an unreachable database. */
+/** Wraps every activity so `world.transientFailures` and `world.permanentFailures` can make it fail like the database. */
 function withOutages(world: FakeWorld, activities: AllActivities): AllActivities {
   const wrapped: Record<string, (...args: never[]) => Promise<unknown>> = {};
   for (const [name, fn] of Object.entries(activities) as [string, (...args: never[]) => Promise<unknown>][]) {
     wrapped[name] = async (...args) => {
+      if (world.permanentFailures.has(name)) {
+        throw ApplicationFailure.nonRetryable(
+          'database call failed (permanent), code 22P05',
+          'DatabaseRejected',
+        );
+      }
       const left = world.transientFailures.get(name) ?? 0;
       if (left > 0) {
         world.transientFailures.set(name, left - 1);
@@ -333,6 +345,7 @@ function inMemoryActivities(world: FakeWorld): AllActivities {
 export function fakeWarehouseActivities(world: FakeWorld): WarehouseActivities {
   return {
     async notifyWarehouse({ suborderId }) {
+      if (world.warehouseDown) throw new Error('connect ECONNREFUSED (simulated warehouse outage)');
       world.notified.push(suborderId);
       return { warehouseId: suborderId.split('.').at(-1)!, lines: 1 };
     },

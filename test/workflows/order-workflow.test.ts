@@ -59,25 +59,29 @@ describe('order workflow (mocked activities, time-skipping server)', function ()
     await env?.teardown();
   });
 
-  /** Runs `body` with an order worker and a warehouse worker on fresh task queues. */
-  async function withWorkers<T>(world: FakeWorld, body: (start: StartOrder) => Promise<T>): Promise<T> {
+  /** Runs `body` with an order worker and a warehouse worker on fresh task queues (of `on`, else the file's server). */
+  async function withWorkers<T>(
+    world: FakeWorld,
+    body: (start: StartOrder) => Promise<T>,
+    on: TestWorkflowEnvironment = env,
+  ): Promise<T> {
     const suffix = randomUUID().slice(0, 8);
     const orderQueue = `orders-${suffix}`;
     const warehouseQueue = `warehouse-${suffix}`;
     const orderWorker = await Worker.create({
-      connection: env.nativeConnection,
+      connection: on.nativeConnection,
       taskQueue: orderQueue,
       workflowBundle: bundle,
       activities: fakeOrderWorkerActivities(world),
     });
     const warehouseWorker = await Worker.create({
-      connection: env.nativeConnection,
+      connection: on.nativeConnection,
       taskQueue: warehouseQueue,
       activities: fakeWarehouseActivities(world),
     });
     const start: StartOrder = async (customerId = `c-${suffix}`) => {
       const orderId = `ord_${randomUUID().replaceAll('-', '')}`;
-      const handle = await env.client.workflow.start<typeof orderWorkflowV2>(ORDER_WORKFLOW_TYPE, {
+      const handle = await on.client.workflow.start<typeof orderWorkflowV2>(ORDER_WORKFLOW_TYPE, {
         workflowId: orderWorkflowId(orderId),
         taskQueue: orderQueue,
         args: [
@@ -502,5 +506,78 @@ describe('order workflow (mocked activities, time-skipping server)', function ()
       assert.equal(world.orderStatuses.at(-1), 'CANCELLED');
       assert.equal((await settled(handle)).status, 'CANCELLED');
     });
+  });
+
+  it('a step no retry can fix fails the order: FAILED with the reason, holds released, authorization voided', async () => {
+    const world = newWorld();
+    world.permanentFailures.add('confirmOrder');
+    addItem(world, 'lamp', 4000, { 'wh-east': 3 });
+    await withWorkers(world, async (start) => {
+      const { orderId, handle } = await start();
+      await begin(handle, [{ itemId: 'lamp', quantity: 2 }]);
+      assert.equal(world.stock.get('lamp'), 1);
+      // The failure ends the order in the payment's own workflow task, as a decline does: the API answers
+      // a later SUBMIT from the workflow's result.
+      await pay(handle);
+      const final = await settled(handle);
+      assert.deepEqual(
+        { orderId: final.orderId, status: final.status, failureReason: final.failureReason },
+        {
+          orderId,
+          status: 'FAILED',
+          failureReason: 'confirmOrder failed: database call failed (permanent), code 22P05',
+        },
+      );
+      assert.equal(final.payment.outcome, 'VOIDED');
+      assert.deepEqual(
+        world.payments.map((p) => p.op),
+        ['AUTHORIZE', 'VOID'],
+      );
+      assert.equal(world.stock.get('lamp'), 3, 'both units back in stock');
+      assert.deepEqual(world.orderStatuses, ['RESERVED', 'PAYING', 'FAILED']);
+    });
+  });
+
+  it('a step that keeps failing past its bound fails the order: allocations, stock and money back', async () => {
+    const world = newWorld();
+    world.warehouseDown = true;
+    addItem(world, 'rug', 9000, { 'wh-west': 2 });
+    // A server of its own: skipping six minutes on the file's server would also wake the orders earlier
+    // tests left behind, whose workers are gone.
+    const own = await createTimeSkippingEnv();
+    await registerOrderSearchAttributes(own);
+    try {
+      await withWorkers(
+        world,
+        async (start) => {
+          const { orderId, handle } = await placeOrder(start, [{ itemId: 'rug', quantity: 1 }]);
+          const [suborderId] = await suborderIds(handle, 1);
+          assert.equal((await state(handle)).status, 'PENDING', 'still retrying within the bound');
+          await own.sleep('6 minutes');
+          const final = await settled(handle);
+          assert.deepEqual(
+            { orderId: final.orderId, status: final.status, failureReason: final.failureReason },
+            {
+              orderId,
+              status: 'FAILED',
+              failureReason:
+                'notifyWarehouse failed: kept failing for 5 minutes (last error: connect ECONNREFUSED (simulated warehouse outage))',
+            },
+          );
+          assert.deepEqual(
+            world.payments.map((p) => p.op),
+            ['AUTHORIZE', 'CAPTURE', 'REFUND'],
+          );
+          assert.equal(final.payment.refundedCents, 9000);
+          assert.equal(world.stock.get('rug'), 2, 'the unit is for sale again');
+          assert.equal(world.warehouseStock.get('rug')!.get('wh-west'), 2, 'and back in its warehouse');
+          assert.equal(world.suborderStatuses.get(suborderId!), 'CANCELLED');
+          assert.equal(world.orderStatuses.at(-1), 'FAILED');
+        },
+        own,
+      );
+    } finally {
+      await own.teardown();
+    }
   });
 });

@@ -20,11 +20,10 @@ import {
 } from '@temporalio/workflow';
 import type { FulfillmentActivities } from '../../activities/fulfillment-activities.js';
 import type { WarehouseActivities } from '../../activities/warehouse-activities.js';
-import { centroid, destinationOf } from '../../domain/destinations.js';
 import { FAILURE } from '../../domain/failure-types.js';
 import { compareIds } from '../../domain/id-order.js';
 import type { OrderLine } from '../../domain/order-lines.js';
-import { planSplit } from '../../domain/split-planner.js';
+import { planSplitTo } from '../../domain/split-to-address.js';
 import { suborderIdFor } from '../../domain/suborder-id.js';
 import { fulfillmentProgressSignal, suborderEventSignal } from '../definitions.js';
 import { STEP_RETRY, STEP_TIMEOUT } from '../retry-policies.js';
@@ -60,13 +59,8 @@ async function planAndAllocate(input: FulfillmentInput): Promise<Map<string, Ord
   const byWarehouse = new Map<string, OrderLine[]>();
   let remaining = input.lines;
   while (remaining.length > 0) {
-    const { warehouses, availability } = await steps.loadSplitInputs(remaining.map((l) => l.itemId));
-    const plan = planSplit({
-      lines: remaining,
-      availability,
-      warehouses,
-      destination: destinationOf(input.destination) ?? centroid(warehouses),
-    });
+    const stock = await steps.loadSplitInputs(remaining.map((l) => l.itemId));
+    const plan = planSplitTo(input.destination, remaining, stock);
     if (!plan.ok) {
       await sleep(REPLAN_DELAY);
       continue;

@@ -5,16 +5,16 @@
  */
 import { condition } from '@temporalio/workflow';
 import type { ItemParts } from '../../domain/allocated-parts.js';
-import { centroid, destinationOf } from '../../domain/destinations.js';
 import { compareIds } from '../../domain/id-order.js';
 import type { OrderLine } from '../../domain/order-lines.js';
 import type { OrderStatus } from '../../domain/order-status.js';
 import type { ShippingAddress } from '../../domain/shipping-address.js';
-import { planSplit, type Suborder } from '../../domain/split-planner.js';
+import type { Suborder } from '../../domain/split-planner.js';
+import { planSplitTo } from '../../domain/split-to-address.js';
 import { suborderIdFor } from '../../domain/suborder-id.js';
 import { fulfillmentPath, statusFromSuborders } from '../order-rules.js';
 import type { OrderState, SuborderState } from '../types.js';
-import { localSteps, warehouseSteps } from './steps.js';
+import { localSteps, untilDoneSteps, warehouseSteps } from './steps.js';
 
 /** How long to wait before planning again when the warehouses cannot serve the order right now. */
 const REPLAN_DELAY_MS = 10_000;
@@ -75,6 +75,8 @@ export class Fulfillment {
   readonly shipRequested = new Set<string>();
   private readonly events: WarehouseEvent[] = [];
   private allocated = new Map<string, OrderLine[]>();
+  /** Every part an allocation step was asked for, taken or not: what a failed order gives back. */
+  private attempted = new Map<string, OrderLine[]>();
   private persisted: OrderStatus = 'PENDING';
 
   constructor(private readonly order: FulfillmentContext) {}
@@ -114,18 +116,14 @@ export class Fulfillment {
     const { orderId, customerId } = this.order;
     let remaining = lines;
     while (remaining.length > 0) {
-      const { warehouses, availability } = await localSteps.loadSplitInputs(remaining.map((l) => l.itemId));
-      const plan = planSplit({
-        lines: remaining,
-        availability,
-        warehouses,
-        destination: destinationOf(address) ?? centroid(warehouses),
-      });
+      const stock = await localSteps.loadSplitInputs(remaining.map((l) => l.itemId));
+      const plan = planSplitTo(address, remaining, stock);
       if (!plan.ok) {
         if (await condition(() => this.order.cancelRequested(), REPLAN_DELAY_MS)) return false;
         continue;
       }
       const items = partsByItem(plan.suborders);
+      this.attempted = withParts(this.attempted, items);
       const result = await localSteps.allocateSuborders({
         orderId,
         customerId,
@@ -172,7 +170,7 @@ export class Fulfillment {
       (s): SuborderState => (s === target ? { ...s, status: to } : s),
     );
     const orderStatuses = fulfillmentPath(this.persisted, statusFromSuborders(after)) as OrderStatus[];
-    await localSteps.advanceSuborder({
+    await untilDoneSteps.advanceSuborder({
       orderId: this.order.orderId,
       customerId: this.order.customerId,
       suborderId: target.suborderId,
@@ -191,17 +189,38 @@ export class Fulfillment {
 
   /** Every allocation back to its warehouse and every suborder CANCELLED. */
   private async cancel(): Promise<void> {
-    const allocations = [...this.allocated].flatMap(([warehouseId, lines]) =>
+    const { suborders } = this.order.state;
+    await this.release(
+      this.allocated,
+      suborders.map((s) => s.suborderId),
+    );
+    for (const s of suborders) s.status = 'CANCELLED';
+  }
+
+  /**
+   * After a step failed for good, before anything shipped: every part any allocation step was asked for
+   * is released (a part never taken leaves a tombstone), and every suborder that may have been recorded
+   * is cancelled.
+   */
+  async giveBack(): Promise<void> {
+    const { orderId } = this.order;
+    await this.release(
+      this.attempted,
+      [...this.attempted.keys()].map((warehouseId) => suborderIdFor(orderId, warehouseId)),
+    );
+    for (const s of this.order.state.suborders) s.status = 'CANCELLED';
+  }
+
+  private async release(parts: ReadonlyMap<string, OrderLine[]>, suborderIds: string[]): Promise<void> {
+    const allocations = [...parts].flatMap(([warehouseId, lines]) =>
       lines.map((line) => ({ itemId: line.itemId, warehouseId })),
     );
-    const { suborders } = this.order.state;
-    if (allocations.length === 0 && suborders.length === 0) return;
-    await localSteps.cancelSuborders({
+    if (allocations.length === 0 && suborderIds.length === 0) return;
+    await untilDoneSteps.cancelSuborders({
       orderId: this.order.orderId,
       customerId: this.order.customerId,
       allocations,
-      suborderIds: suborders.map((s) => s.suborderId),
+      suborderIds,
     });
-    for (const s of suborders) s.status = 'CANCELLED';
   }
 }

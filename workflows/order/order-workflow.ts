@@ -8,19 +8,19 @@
  * `setup()` holds the messages (what may be asked in which state), `run()` the lifecycle.
  */
 import {
+  ActivityFailure,
+  ApplicationFailure,
   allHandlersFinished,
-  CancellationScope,
   condition,
   log,
   patched,
   setHandler,
-  sleep,
+  type TemporalFailure,
+  TimeoutFailure,
   upsertSearchAttributes,
-  workflowInfo,
 } from '@temporalio/workflow';
 import type { OrderStatus } from '../../domain/order-status.js';
 import {
-  BEGIN_FINGERPRINT_MEMO,
   beginCheckoutUpdate,
   cancelOrderUpdate,
   cancelSignal,
@@ -31,7 +31,6 @@ import {
   submitOrderUpdate,
 } from '../definitions.js';
 import { cancelRefusal, isTerminal } from '../order-rules.js';
-import { REFUSAL, refusal } from '../refusals.js';
 import { CUSTOMER_ID, ORDER_STATUS } from '../search-attributes.js';
 import type {
   BeginCheckoutRequest,
@@ -40,11 +39,28 @@ import type {
   OrderState,
   OrderWorkflowInput,
   PaymentDetails,
-  SuborderEvent,
-  SuborderState,
 } from '../types.js';
+import { failureReason } from './failure-reason.js';
 import { Fulfillment } from './fulfillment.js';
-import { GATEWAY_CALLS_LOCAL, localPaymentSteps, localSteps, regularPaymentSteps } from './steps.js';
+import {
+  FAILED_ORDERS,
+  GATEWAY_CALLS_LOCAL,
+  localPaymentSteps,
+  localSteps,
+  regularPaymentSteps,
+  untilDoneSteps,
+} from './steps.js';
+import { startTimer } from './stoppable-timer.js';
+import {
+  type OrderMessages,
+  refuseCancel,
+  refuseDeliver,
+  refusePayment,
+  refuseShip,
+  refuseSubmit,
+  requestFingerprint,
+  validateBegin,
+} from './validators.js';
 
 export async function orderWorkflowV2(input: OrderWorkflowInput): Promise<OrderState> {
   const order = new Order(input);
@@ -63,6 +79,8 @@ class Order {
   /** The reservation timer: resolves true when the reservation lapses, false once it is stopped. */
   private reservation: { lapsed: Promise<boolean>; stop(): void } | undefined;
   private readonly fulfillment: Fulfillment;
+  /** The forward step running, named in the reason of a failed order (a local activity's failure names none). */
+  private step = '';
 
   constructor(private readonly input: OrderWorkflowInput) {
     this.state = {
@@ -107,7 +125,7 @@ class Order {
         this.payment ??= details;
         return this.outcome();
       },
-      { validator: (details) => this.refusePayment(details) },
+      { validator: (details) => refusePayment(this.messages(), details) },
     );
 
     setHandler(
@@ -116,7 +134,7 @@ class Order {
         await condition(() => this.state.status !== 'RESERVED' && this.state.status !== 'PAYING');
         return this.outcome();
       },
-      { validator: () => this.refuseSubmit() },
+      { validator: () => refuseSubmit(this.messages()) },
     );
 
     setHandler(cancelSignal, (request) => {
@@ -135,12 +153,7 @@ class Order {
         await condition(() => isTerminal(this.state.status));
         return this.outcome();
       },
-      {
-        validator: (_request) => {
-          const reason = cancelRefusal(this.state, this.fulfillment.shipRequested);
-          if (reason) throw refusal(REFUSAL.cancelRefused, `cannot cancel: ${reason}`);
-        },
-      },
+      { validator: (_request) => refuseCancel(this.messages()) },
     );
 
     setHandler(
@@ -150,7 +163,7 @@ class Order {
         await condition(() => this.fulfillment.suborder(suborderId)?.status !== 'ALLOCATED');
         return { ...this.fulfillment.suborder(suborderId)! };
       },
-      { validator: (event) => this.refuseShip(event) },
+      { validator: (event) => refuseShip(this.messages(), event) },
     );
 
     setHandler(
@@ -160,59 +173,13 @@ class Order {
         await condition(() => this.fulfillment.suborder(suborderId)?.status === 'DELIVERED');
         return { ...this.fulfillment.suborder(suborderId)! };
       },
-      { validator: (event) => this.refuseDeliver(event) },
+      { validator: (event) => refuseDeliver(this.messages(), event) },
     );
   }
 
-  private refusePayment(details: PaymentDetails): void {
-    if (this.payment) {
-      if (this.payment.paymentToken === details.paymentToken) return;
-      throw refusal(REFUSAL.paymentAlreadyGiven, 'payment details were already given for this order');
-    }
-    if (this.state.status !== 'RESERVED') {
-      throw refusal(REFUSAL.notAwaitingPayment, `the order is ${this.state.status}, not awaiting payment`);
-    }
-    if (this.cancelRequested) throw refusal(REFUSAL.notAwaitingPayment, 'the order is being cancelled');
-  }
-
-  private refuseSubmit(): void {
-    const { status } = this.state;
-    if (status === 'NEW' || status === 'CHECKOUT_REFUSED') {
-      throw refusal(REFUSAL.nothingToSubmit, 'no checkout to submit');
-    }
-    if (status === 'RESERVED' && !this.payment && !this.cancelRequested) {
-      throw refusal(
-        REFUSAL.paymentMissing,
-        'payment details are missing: send them to the payment URL first',
-      );
-    }
-  }
-
-  private knownSuborder(suborderId: string): SuborderState {
-    const target = this.fulfillment.suborder(suborderId);
-    if (!target) throw refusal(REFUSAL.unknownSuborder, `no suborder ${suborderId} in this order`);
-    return target;
-  }
-
-  private refuseShip({ suborderId }: SuborderEvent): void {
-    const target = this.knownSuborder(suborderId);
-    if (this.cancelRequested || isTerminal(this.state.status)) {
-      throw refusal(
-        REFUSAL.suborderConflict,
-        `the order is ${this.cancelRequested ? 'being cancelled' : this.state.status}`,
-      );
-    }
-    if (target.status !== 'ALLOCATED' || this.fulfillment.shipRequested.has(suborderId)) {
-      const status = target.status === 'ALLOCATED' ? 'shipping' : target.status;
-      throw refusal(REFUSAL.suborderConflict, `suborder ${suborderId} is already ${status}`);
-    }
-  }
-
-  private refuseDeliver({ suborderId }: SuborderEvent): void {
-    const target = this.knownSuborder(suborderId);
-    if (target.status !== 'SHIPPED') {
-      throw refusal(REFUSAL.suborderConflict, `suborder ${suborderId} is ${target.status}, not SHIPPED`);
-    }
+  private messages(): OrderMessages {
+    const { state, payment, cancelRequested, fulfillment } = this;
+    return { state, payment, cancelRequested, fulfillment };
   }
 
   private requestCancel(reason: string | undefined): void {
@@ -222,10 +189,12 @@ class Order {
 
   private outcome(): OrderOutcome {
     const { declineReason } = this.state.payment;
+    const { failureReason } = this.state;
     return {
       orderId: this.input.orderId,
       status: this.state.status as OrderStatus,
       ...(declineReason ? { declineReason } : {}),
+      ...(failureReason ? { failureReason } : {}),
     };
   }
 
@@ -246,6 +215,15 @@ class Order {
 
     const payment = await this.awaitPayment();
     if (!payment) return;
+    try {
+      await this.payAndFulfil(payment);
+    } catch (error) {
+      if (!this.mayFail(error)) throw error;
+      await this.fail(error);
+    }
+  }
+
+  private async payAndFulfil(payment: PaymentDetails): Promise<void> {
     const authorizationId = await this.authorize(payment);
     if (!authorizationId) return;
     if (this.cancelRequested) {
@@ -255,13 +233,16 @@ class Order {
       return;
     }
 
+    this.step = 'confirmOrder';
     await localSteps.confirmOrder({ ...this.key(), itemIds: this.itemIds() });
     this.publish('PENDING');
     const amountCents = this.state.totalCents;
+    this.step = 'capturePayment';
     await this.gateway().capturePayment({ ...this.key(), authorizationId, amountCents });
     this.state.payment = { ...this.state.payment, outcome: 'CAPTURED', capturedCents: amountCents };
 
     const lines = this.state.lines.map(({ itemId, quantity }) => ({ itemId, quantity }));
+    this.step = 'the warehouse split';
     const fulfilled = this.cancelRequested
       ? 'CANCELLED'
       : await this.fulfillment.run(lines, payment.shippingAddress);
@@ -281,7 +262,7 @@ class Order {
     try {
       result = await localSteps.beginOrder({ ...this.key(), lines: request.lines, expiresAt });
     } catch (error) {
-      await localSteps.releaseOrderLines({ orderId, itemIds: request.lines.map((l) => l.itemId) });
+      await untilDoneSteps.releaseOrderLines({ orderId, itemIds: request.lines.map((l) => l.itemId) });
       this.publish('CHECKOUT_REFUSED');
       throw error;
     }
@@ -313,10 +294,12 @@ class Order {
 
   /** The authorization id, or undefined when the card was declined (then the order is closed). */
   private async authorize(payment: PaymentDetails): Promise<string | undefined> {
+    this.step = 'startPaying';
     await localSteps.startPaying({ ...this.key(), shippingAddress: payment.shippingAddress });
     // PAYING lasts one gateway call: shown to queries, not worth a search-attribute update.
     this.state.status = 'PAYING';
     this.state.shippingCountry = payment.shippingAddress.country;
+    this.step = 'authorizeCharge';
     const result = await this.gateway().authorizeCharge({
       ...this.key(),
       amountCents: this.state.totalCents,
@@ -339,9 +322,61 @@ class Order {
     return result.authorizationId;
   }
 
+  /**
+   * A step failed for good (no retry can fix it, or its bound ran out) while the order can still give
+   * everything back: nothing has shipped or been asked to ship. Orders recorded before FAILED_ORDERS
+   * keep failing their workflow as they did.
+   */
+  private mayFail(error: unknown): error is TemporalFailure {
+    const stepFailed =
+      error instanceof ActivityFailure ||
+      error instanceof ApplicationFailure ||
+      error instanceof TimeoutFailure;
+    if (!stepFailed || isTerminal(this.state.status)) return false;
+    if (this.fulfillment.shipRequested.size > 0) return false;
+    return patched(FAILED_ORDERS);
+  }
+
+  /** Allocations, stock and money back, then FAILED with the reason. */
+  private async fail(error: TemporalFailure): Promise<void> {
+    this.state.failureReason = failureReason(error, this.step);
+    log.warn('order failed', { orderId: this.input.orderId, reason: this.state.failureReason });
+    await this.fulfillment.giveBack();
+    await this.giveMoneyBack();
+    await this.close('FAILED', this.state.failureReason);
+  }
+
+  /**
+   * A capture is refunded; an authorization voided, or refunded when the void finds it captured (a capture
+   * whose answer was lost). An authorization that never answered moves no money and lapses at the gateway.
+   */
+  private async giveMoneyBack(): Promise<void> {
+    const { outcome, authorizationId } = this.state.payment;
+    if (!authorizationId) return;
+    const amountCents = this.state.totalCents;
+    const refund = async () => {
+      await this.gateway().refundPayment({ ...this.key(), authorizationId, amountCents });
+      this.state.payment = { ...this.state.payment, outcome: 'REFUNDED', refundedCents: amountCents };
+    };
+    if (outcome === 'CAPTURED') return refund();
+    if (outcome !== 'AUTHORIZED') return;
+    try {
+      await this.gateway().voidPayment({ ...this.key(), authorizationId });
+      this.state.payment = { ...this.state.payment, outcome: 'VOIDED' };
+    } catch (error) {
+      if (!(error instanceof ActivityFailure)) throw error;
+      await refund();
+    }
+  }
+
   /** Holds back to stock and the order row closed, in one step. */
-  private async close(status: 'EXPIRED' | 'CANCELLED' | 'PAYMENT_FAILED'): Promise<void> {
-    await localSteps.closeOrder({ ...this.key(), itemIds: this.itemIds(), status });
+  private async close(status: 'EXPIRED' | 'CANCELLED' | 'PAYMENT_FAILED' | 'FAILED', reason?: string) {
+    await untilDoneSteps.closeOrder({
+      ...this.key(),
+      itemIds: this.itemIds(),
+      status,
+      ...(reason ? { failureReason: reason } : {}),
+    });
     this.publish(status);
   }
 
@@ -356,33 +391,5 @@ class Order {
 
   private itemIds(): string[] {
     return this.state.lines.map((l) => l.itemId);
-  }
-}
-
-/** A timer that can be stopped (its cancellation is recorded, so it never wakes the workflow later). */
-function startTimer(ms: number): { lapsed: Promise<boolean>; stop(): void } {
-  const scope = new CancellationScope();
-  const lapsed = scope
-    .run(() => sleep(ms))
-    .then(
-      () => true,
-      () => false,
-    );
-  return { lapsed, stop: () => scope.cancel() };
-}
-
-/** The keyed BEGIN's fingerprint from the memo, echoed in the begin answer (nothing for an unkeyed one). */
-function requestFingerprint(): { requestFingerprint?: string } {
-  const fingerprint = workflowInfo().memo?.[BEGIN_FINGERPRINT_MEMO];
-  return typeof fingerprint === 'string' ? { requestFingerprint: fingerprint } : {};
-}
-
-function validateBegin(request: BeginCheckoutRequest): void {
-  if (!Array.isArray(request?.lines) || request.lines.length === 0) {
-    throw refusal(REFUSAL.invalidCheckout, 'a checkout needs at least one line');
-  }
-  const ids = request.lines.map((line) => line.itemId);
-  if (new Set(ids).size !== ids.length) {
-    throw refusal(REFUSAL.invalidCheckout, 'each item may appear on one line only');
   }
 }

@@ -15,13 +15,21 @@ import type { FulfillmentActivities } from '../../activities/fulfillment-activit
 import type { PaymentActivities } from '../../activities/payment-activities.js';
 import type { SuborderActivities } from '../../activities/suborder-activities.js';
 import type { WarehouseActivities } from '../../activities/warehouse-activities.js';
-import { STEP_RETRY, STEP_TIMEOUT } from '../retry-policies.js';
+import { FORWARD_STEP_BOUND, STEP_RETRY, STEP_TIMEOUT } from '../retry-policies.js';
 
-const options = { startToCloseTimeout: STEP_TIMEOUT, retry: STEP_RETRY };
+const untilDone = { startToCloseTimeout: STEP_TIMEOUT, retry: STEP_RETRY };
+/** Steps that move the order forward: bounded, so that a step no retry can fix fails the order instead. */
+const bounded = { ...untilDone, scheduleToCloseTimeout: FORWARD_STEP_BOUND };
 
 export const localSteps = proxyLocalActivities<
   CheckoutActivities & SuborderActivities & Pick<FulfillmentActivities, 'loadSplitInputs'>
->(options);
+>(bounded);
+
+/** Compensations, and the steps after a shipment: these must happen, however long it takes. */
+export const untilDoneSteps = proxyLocalActivities<
+  Pick<CheckoutActivities, 'closeOrder' | 'releaseOrderLines'> &
+    Pick<SuborderActivities, 'cancelSuborders' | 'advanceSuborder'>
+>(untilDone);
 
 type GatewaySteps = Pick<
   PaymentActivities,
@@ -31,10 +39,21 @@ type GatewaySteps = Pick<
 /** The patch that made gateway calls local activities. */
 export const GATEWAY_CALLS_LOCAL = 'gateway-calls-local';
 
-/** Gateway calls as regular activities: orders recorded before GATEWAY_CALLS_LOCAL. */
-export const regularPaymentSteps = proxyActivities<GatewaySteps>(options);
+/** The patch after which a step that fails for good fails the order (FAILED, everything given back). */
+export const FAILED_ORDERS = 'failed-orders';
 
-export const localPaymentSteps = proxyLocalActivities<GatewaySteps>(options);
+/** Gateway calls as regular activities: orders recorded before GATEWAY_CALLS_LOCAL. */
+export const regularPaymentSteps = proxyActivities<GatewaySteps>(untilDone);
+
+/** Authorize and capture are bounded; void and refund give money back and run until done. */
+const boundedGateway = proxyLocalActivities<GatewaySteps>(bounded);
+const untilDoneGateway = proxyLocalActivities<GatewaySteps>(untilDone);
+export const localPaymentSteps: GatewaySteps = {
+  authorizeCharge: (request) => boundedGateway.authorizeCharge(request),
+  capturePayment: (request) => boundedGateway.capturePayment(request),
+  voidPayment: (request) => untilDoneGateway.voidPayment(request),
+  refundPayment: (request) => untilDoneGateway.refundPayment(request),
+};
 
 export const warehouseSteps = (taskQueue: string) =>
-  proxyActivities<WarehouseActivities>({ ...options, taskQueue });
+  proxyActivities<WarehouseActivities>({ ...bounded, taskQueue });

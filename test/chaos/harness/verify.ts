@@ -6,10 +6,14 @@
 import { checkInvariants } from '../../../db/invariants.js';
 import type { Repositories } from '../../../db/repositories/index.js';
 import type { ShardSet } from '../../../db/shard-set.js';
-import { CHARGED_ORDER_STATUSES, type OrderStatus } from '../../../domain/order-status.js';
+import {
+  CHARGED_ORDER_STATUSES,
+  type OrderStatus,
+  TERMINAL_ORDER_STATUSES,
+} from '../../../domain/order-status.js';
 import type { TrackedOrder } from './shoppers.js';
 
-const TERMINAL = new Set(['DELIVERED', 'CANCELLED', 'EXPIRED', 'PAYMENT_FAILED']);
+const TERMINAL = new Set<string>(TERMINAL_ORDER_STATUSES);
 
 export interface StockedItem {
   itemId: string;
