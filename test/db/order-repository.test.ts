@@ -160,4 +160,36 @@ describe('order repository (customer shard)', () => {
       NotFoundError,
     );
   });
+
+  it('records the reason on the way to FAILED, and counts FAILED orders on every shard', async () => {
+    const before = await orders.countWithStatus('FAILED');
+    // Two customers on each shard, so the count has to add up every shard.
+    const customers: string[] = [];
+    for (const shard of [0, 0, 1, 1]) {
+      let candidate = uniqueId('cust');
+      while (shardSet.forCustomer(candidate) !== shardSet.shards[shard]) candidate = uniqueId('cust');
+      customers.push(candidate);
+    }
+    for (const [i, customerId] of customers.entries()) {
+      const orderId = uniqueId('ord');
+      await orders.createCheckoutOrder({ orderId, customerId, lines, expiresAt: null });
+      const header = await orders.transitionOrder({
+        customerId,
+        orderId,
+        to: 'FAILED',
+        failureReason: `startPaying failed: test ${i}`,
+      });
+      assert.equal(header.status, 'FAILED');
+      assert.equal(header.failureReason, `startPaying failed: test ${i}`);
+      assert.equal(
+        (await orders.getOrder(customerId, orderId))?.failureReason,
+        `startPaying failed: test ${i}`,
+      );
+    }
+    assert.equal(await orders.countWithStatus('FAILED'), before + 4);
+    await assert.rejects(
+      orders.transitionOrder({ customerId: customers[0]!, orderId: 'absent', to: 'FAILED' }),
+      NotFoundError,
+    );
+  });
 });

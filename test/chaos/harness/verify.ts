@@ -1,5 +1,5 @@
 /**
- * What must hold after any chaos run: every acknowledged order exists and is terminal, the four
+ * What must hold after any chaos run: every acknowledged order exists and is terminal (and none FAILED), the four
  * invariants of db/invariants.ts hold on every shard, no unit is oversold or leaked, and each order was
  * charged at most once with captured − refunded matching its final state.
  */
@@ -45,6 +45,9 @@ export async function verifyRun(
     }
     ordersByStatus[order.status] = (ordersByStatus[order.status] ?? 0) + 1;
     if (!TERMINAL.has(order.status)) violations.push(`not terminal: ${order.orderId} is ${order.status}`);
+    // The faults here heal in seconds, well inside every step's bound: a FAILED order means a step failed
+    // for good, which no restart should cause.
+    if (order.status === 'FAILED') violations.push(`failed: ${order.orderId}: ${order.failureReason}`);
     if (order.status === 'DELIVERED') {
       for (const line of order.lines)
         soldPerItem.set(line.itemId, (soldPerItem.get(line.itemId) ?? 0) + line.quantity);
