@@ -6,10 +6,8 @@ import type { SuborderRepository } from '../db/repositories/suborder-repository.
 import type { WarehouseRepository } from '../db/repositories/warehouse-repository.js';
 import type { WarehouseStockRepository } from '../db/repositories/warehouse-stock-repository.js';
 import type { OrderLine } from '../domain/order-lines.js';
+import type { SuborderStatus } from '../domain/suborder-status.js';
 import { businessErrorsAsFailures } from './failures.js';
-import { type StatusChange, toTransition } from './status-change.js';
-
-type SuborderTransition = Parameters<SuborderRepository['transitionSuborder']>[0];
 
 export interface FulfillmentActivityDeps {
   warehouses: Pick<WarehouseRepository, 'listWarehouses'>;
@@ -74,8 +72,9 @@ export function createFulfillmentActivities(deps: FulfillmentActivityDeps) {
       await businessErrorsAsFailures(() => deps.suborders.createSuborders(input));
     },
 
-    async setSuborderStatus(change: StatusChange<SuborderTransition>): Promise<void> {
-      await businessErrorsAsFailures(() => deps.suborders.transitionSuborder(toTransition(change)));
+    async setSuborderStatus(change: { customerId: string; suborderId: string; status: SuborderStatus }) {
+      const { status, ...suborder } = change;
+      await businessErrorsAsFailures(() => deps.suborders.transitionSuborder({ ...suborder, to: status }));
     },
   };
 }

@@ -3,11 +3,12 @@
  * safe to run twice: the repositories key every effect by the order id (and the item).
  */
 import type { CatalogRepository } from '../db/repositories/catalog-repository.js';
-import type { OrderRepository, OrderTransition } from '../db/repositories/order-repository.js';
+import type { OrderRepository } from '../db/repositories/order-repository.js';
 import type { StockRepository } from '../db/repositories/stock-repository.js';
 import type { OrderLine, PricedLine } from '../domain/order-lines.js';
+import type { OrderStatus } from '../domain/order-status.js';
+import type { ShippingAddress } from '../domain/shipping-address.js';
 import { businessErrorsAsFailures } from './failures.js';
-import { type StatusChange, toTransition } from './status-change.js';
 
 export interface OrderActivityDeps {
   catalog: Pick<CatalogRepository, 'getItems'>;
@@ -60,8 +61,14 @@ export function createOrderActivities(deps: OrderActivityDeps) {
       );
     },
 
-    async setOrderStatus(change: StatusChange<OrderTransition>): Promise<void> {
-      await businessErrorsAsFailures(() => deps.orders.transitionOrder(toTransition(change)));
+    async setOrderStatus(change: {
+      orderId: string;
+      customerId: string;
+      status: OrderStatus;
+      shippingAddress?: ShippingAddress;
+    }): Promise<void> {
+      const { status, ...order } = change;
+      await businessErrorsAsFailures(() => deps.orders.transitionOrder({ ...order, to: status }));
     },
   };
 }
