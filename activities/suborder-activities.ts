@@ -13,6 +13,7 @@ import { type ItemParts, withActualParts } from '../domain/allocated-parts.js';
 import type { OrderLine } from '../domain/order-lines.js';
 import type { OrderStatus } from '../domain/order-status.js';
 import type { AllocationResult } from '../domain/step-results.js';
+import { suborderIdFor } from '../domain/suborder-id.js';
 import type { SuborderStatus } from '../domain/suborder-status.js';
 import { businessErrorsAsFailures } from './failures.js';
 import { shortLinesOf } from './short-lines.js';
@@ -122,18 +123,39 @@ export function createSuborderActivities(deps: SuborderActivityDeps) {
       await recordOrderStatuses(change, change.orderStatuses);
     },
 
-    /** A cancel before anything shipped: every allocation goes back to its warehouse, suborders CANCELLED. */
+    /**
+     * A cancel before anything shipped: every allocation goes back to its warehouse, suborders CANCELLED.
+     * `everyAllocationOf` (a failed order) adds every live allocation of those items, wherever an attempt
+     * lost with its workflow task put them, and their warehouses' suborders.
+     */
     async cancelSuborders(
-      order: OrderKey & { allocations: AllocationRef[]; suborderIds: string[] },
+      order: OrderKey & { allocations: AllocationRef[]; suborderIds: string[]; everyAllocationOf?: string[] },
     ): Promise<void> {
+      const live = await businessErrorsAsFailures(async () =>
+        (
+          await Promise.all(
+            (order.everyAllocationOf ?? []).map((itemId) =>
+              deps.warehouseStock.listAllocations(order.orderId, itemId),
+            ),
+          )
+        )
+          .flat()
+          .filter((a) => a.status === 'ALLOCATED'),
+      );
+      const allocations = [
+        ...order.allocations,
+        ...live.map(({ itemId, warehouseId }) => ({ itemId, warehouseId })),
+      ];
       await businessErrorsAsFailures(() =>
         Promise.all(
-          order.allocations.map((a) =>
-            deps.warehouseStock.releaseAllocation({ orderId: order.orderId, ...a }),
-          ),
+          allocations.map((a) => deps.warehouseStock.releaseAllocation({ orderId: order.orderId, ...a })),
         ),
       );
-      for (const suborderId of order.suborderIds) {
+      const suborderIds = new Set([
+        ...order.suborderIds,
+        ...live.map((a) => suborderIdFor(order.orderId, a.warehouseId)),
+      ]);
+      for (const suborderId of suborderIds) {
         // A failed order names every suborder its allocation steps may have recorded; one never recorded
         // has nothing to cancel.
         await businessErrorsAsFailures(() =>

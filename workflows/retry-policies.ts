@@ -22,3 +22,11 @@ export const STEP_TIMEOUT = '10 seconds';
  * shard, a worker or the Temporal server; compensations themselves retry until they are done.
  */
 export const FORWARD_STEP_BOUND = '5 minutes';
+
+/**
+ * The same bound for local activities, counted in attempts (backoff 0.2 s doubling to 10 s: 36 attempts
+ * take about 5 minutes). A schedule-to-close timeout on a local activity is tracked by the worker's own
+ * timer across workflow-task retries; under a Temporal server restart the chaos suite saw steps fail with
+ * it long before their bound, so local steps count attempts instead.
+ */
+export const FORWARD_STEP_MAX_ATTEMPTS = 36;

@@ -199,28 +199,35 @@ export class Fulfillment {
 
   /**
    * After a step failed for good, before anything shipped: every part any allocation step was asked for
-   * is released (a part never taken leaves a tombstone), and every suborder that may have been recorded
-   * is cancelled.
+   * is released (a part never taken leaves a tombstone), and so is every live allocation of the order's
+   * items (an attempt lost with its workflow task may have taken other warehouses'); every suborder that
+   * may have been recorded is cancelled.
    */
-  async giveBack(): Promise<void> {
+  async giveBack(itemIds: string[]): Promise<void> {
     const { orderId } = this.order;
     await this.release(
       this.attempted,
       [...this.attempted.keys()].map((warehouseId) => suborderIdFor(orderId, warehouseId)),
+      itemIds,
     );
     for (const s of this.order.state.suborders) s.status = 'CANCELLED';
   }
 
-  private async release(parts: ReadonlyMap<string, OrderLine[]>, suborderIds: string[]): Promise<void> {
+  private async release(
+    parts: ReadonlyMap<string, OrderLine[]>,
+    suborderIds: string[],
+    everyAllocationOf?: string[],
+  ): Promise<void> {
     const allocations = [...parts].flatMap(([warehouseId, lines]) =>
       lines.map((line) => ({ itemId: line.itemId, warehouseId })),
     );
-    if (allocations.length === 0 && suborderIds.length === 0) return;
+    if (allocations.length === 0 && suborderIds.length === 0 && !everyAllocationOf?.length) return;
     await untilDoneSteps.cancelSuborders({
       orderId: this.order.orderId,
       customerId: this.order.customerId,
       allocations,
       suborderIds,
+      ...(everyAllocationOf ? { everyAllocationOf } : {}),
     });
   }
 }

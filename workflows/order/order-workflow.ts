@@ -45,6 +45,7 @@ import { Fulfillment } from './fulfillment.js';
 import {
   FAILED_ORDERS,
   GATEWAY_CALLS_LOCAL,
+  LOST_ALLOCATIONS_RELEASED,
   localPaymentSteps,
   localSteps,
   regularPaymentSteps,
@@ -243,9 +244,11 @@ class Order {
 
     const lines = this.state.lines.map(({ itemId, quantity }) => ({ itemId, quantity }));
     this.step = 'the warehouse split';
-    const fulfilled = this.cancelRequested
-      ? 'CANCELLED'
-      : await this.fulfillment.run(lines, payment.shippingAddress);
+    let fulfilled: 'DELIVERED' | 'CANCELLED' = 'CANCELLED';
+    if (!this.cancelRequested) fulfilled = await this.fulfillment.run(lines, payment.shippingAddress);
+    // A workflow task lost after its allocation step took effect is run again; if a cancel arrived in
+    // between, the split is skipped, and the units that lost attempt allocated must go back too.
+    else if (patched(LOST_ALLOCATIONS_RELEASED)) await this.fulfillment.giveBack(this.itemIds());
     if (fulfilled === 'CANCELLED') {
       await this.gateway().refundPayment({ ...this.key(), authorizationId, amountCents });
       this.state.payment = { ...this.state.payment, outcome: 'REFUNDED', refundedCents: amountCents };
@@ -341,7 +344,7 @@ class Order {
   private async fail(error: TemporalFailure): Promise<void> {
     this.state.failureReason = failureReason(error, this.step);
     log.warn('order failed', { orderId: this.input.orderId, reason: this.state.failureReason });
-    await this.fulfillment.giveBack();
+    await this.fulfillment.giveBack(this.itemIds());
     await this.giveMoneyBack();
     await this.close('FAILED', this.state.failureReason);
   }

@@ -15,15 +15,21 @@ import type { FulfillmentActivities } from '../../activities/fulfillment-activit
 import type { PaymentActivities } from '../../activities/payment-activities.js';
 import type { SuborderActivities } from '../../activities/suborder-activities.js';
 import type { WarehouseActivities } from '../../activities/warehouse-activities.js';
-import { FORWARD_STEP_BOUND, STEP_RETRY, STEP_TIMEOUT } from '../retry-policies.js';
+import {
+  FORWARD_STEP_BOUND,
+  FORWARD_STEP_MAX_ATTEMPTS,
+  STEP_RETRY,
+  STEP_TIMEOUT,
+} from '../retry-policies.js';
 
 const untilDone = { startToCloseTimeout: STEP_TIMEOUT, retry: STEP_RETRY };
 /** Steps that move the order forward: bounded, so that a step no retry can fix fails the order instead. */
 const bounded = { ...untilDone, scheduleToCloseTimeout: FORWARD_STEP_BOUND };
+const boundedLocal = { ...untilDone, retry: { ...STEP_RETRY, maximumAttempts: FORWARD_STEP_MAX_ATTEMPTS } };
 
 export const localSteps = proxyLocalActivities<
   CheckoutActivities & SuborderActivities & Pick<FulfillmentActivities, 'loadSplitInputs'>
->(bounded);
+>(boundedLocal);
 
 /** Compensations, and the steps after a shipment: these must happen, however long it takes. */
 export const untilDoneSteps = proxyLocalActivities<
@@ -42,11 +48,14 @@ export const GATEWAY_CALLS_LOCAL = 'gateway-calls-local';
 /** The patch after which a step that fails for good fails the order (FAILED, everything given back). */
 export const FAILED_ORDERS = 'failed-orders';
 
+/** The patch after which a cancel that skips the split releases any allocation a lost attempt made. */
+export const LOST_ALLOCATIONS_RELEASED = 'lost-allocations-released';
+
 /** Gateway calls as regular activities: orders recorded before GATEWAY_CALLS_LOCAL. */
 export const regularPaymentSteps = proxyActivities<GatewaySteps>(untilDone);
 
 /** Authorize and capture are bounded; void and refund give money back and run until done. */
-const boundedGateway = proxyLocalActivities<GatewaySteps>(bounded);
+const boundedGateway = proxyLocalActivities<GatewaySteps>(boundedLocal);
 const untilDoneGateway = proxyLocalActivities<GatewaySteps>(untilDone);
 export const localPaymentSteps: GatewaySteps = {
   authorizeCharge: (request) => boundedGateway.authorizeCharge(request),
