@@ -70,7 +70,7 @@ export function createStockEvents({
   function listen(shard: Shard): Promise<unknown> {
     let started = listening.get(shard.id);
     if (!started) {
-      started = shard.sql.listen(
+      started = shard.listenSql.listen(
         STOCK_CHANNEL,
         (payload) => {
           const level = parseLevel(payload);

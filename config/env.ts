@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { splitShardUrls } from '../db/replicas/shard-url.js';
 
 /**
  * The one place that reads the environment. Every variable the platform understands is declared in
@@ -32,7 +33,7 @@ export const ENV_VARS = [
     name: 'SHARD_URLS',
     default: undefined,
     description:
-      'Comma-separated postgres:// URLs, one per shard, in ring order. Unset under `npm start`: the launcher starts local shards and sets it for its children',
+      'Comma-separated postgres:// URLs, one per shard, in ring order; a shard with standbys names all its nodes in one multi-host URL (`postgres://u@h1:p1,h2:p2/db?target_session_attrs=primary`). Unset under `npm start`: the launcher starts local shards and sets it for its children',
     usedBy: ALL,
   },
   {
@@ -180,6 +181,12 @@ export const LOCAL_ENV_VARS = [
     default: '2',
     description: 'Number of local PostgreSQL shards `npm start` runs (ignored when SHARD_URLS is set)',
   },
+  {
+    name: 'SHARD_REPLICAS',
+    default: '0',
+    description:
+      'Standbys per local shard under `npm start`: 0 runs one server per shard (embedded PostgreSQL); N ≥ 1 runs each shard as a pg_auto_failover formation of a primary and N standbys (Debian PostgreSQL 15), in its own data directory',
+  },
   { name: 'DATA_DIR', default: '.data', description: 'Where local shards and the Temporal database live' },
   { name: 'SHARD_BASE_PORT', default: '55432', description: 'Port of local shard 0; shard i uses base + i' },
   {
@@ -209,6 +216,15 @@ export function localPositiveInt(name: LocalEnvVarName | 'API_PORT', env: Env = 
   const n = Number(raw);
   if (!Number.isInteger(n) || n <= 0)
     throw new ConfigError(`${name} must be a positive integer, got "${raw}"`);
+  return n;
+}
+
+/** A launcher variable that must be a whole number, zero included. */
+export function localCount(name: LocalEnvVarName, env: Env = process.env): number {
+  const raw = readLocalVar(name, env);
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0)
+    throw new ConfigError(`${name} must be 0 or a positive integer, got "${raw}"`);
   return n;
 }
 
@@ -251,10 +267,7 @@ function fraction(name: EnvVarName, env: Env): number {
 }
 
 export function parseShardUrls(raw: string): string[] {
-  const urls = raw
-    .split(',')
-    .map((u) => u.trim())
-    .filter((u) => u.length > 0);
+  const urls = splitShardUrls(raw);
   if (urls.length === 0) throw new ConfigError('SHARD_URLS must list at least one postgres:// URL');
   for (const url of urls) {
     if (!/^postgres(ql)?:\/\//.test(url))

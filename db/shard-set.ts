@@ -3,6 +3,8 @@ import { drizzle, type PostgresJsDatabase, type PostgresJsQueryResultHKT } from 
 import postgres from 'postgres';
 import type { DbConfig } from '../config/env.js';
 import { HashRing, shardIdForIndex } from './hash-ring.js';
+import { PrimaryWatch } from './replicas/primary-watch.js';
+import { hostsOf, withSessionAttrs } from './replicas/shard-url.js';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
@@ -13,8 +15,16 @@ export type ShardQueryable = PgDatabase<PostgresJsQueryResultHKT, Schema>;
 export interface Shard {
   /** `shard-<i>`: the index of its URL in SHARD_URLS. */
   readonly id: string;
+  /** The shard's primary: every write, and every read that must be current. */
   readonly sql: postgres.Sql;
   readonly db: ShardDb;
+  /** Reads that may lag a little (catalog pages): a standby when the shard has one, else the primary. */
+  readonly replicaSql: postgres.Sql;
+  readonly replicaDb: ShardDb;
+  /** The connection LISTEN runs on (the primary: notifications are not replicated). */
+  readonly listenSql: postgres.Sql;
+  /** `host:port` of every node of the shard, as its URL names them. */
+  readonly nodes: readonly string[];
 }
 
 export interface ShardSet {
@@ -28,17 +38,58 @@ export interface ShardSet {
 /**
  * One postgres.js pool per shard. Connections open lazily, so creating a ShardSet never fails because a
  * shard is down; a query to a down shard fails within `connectTimeoutSeconds` with a transient error.
+ * A shard with standbys (a multi-host URL) gets a primary watch, a pool for reads that may lag, and its
+ * own LISTEN connection.
  */
 export function createShardSet(config: DbConfig): ShardSet {
   if (config.shardUrls.length === 0) throw new RangeError('a shard set needs at least one shard URL');
+  const closers: (() => Promise<void>)[] = [];
   const shards: Shard[] = config.shardUrls.map((url, index) => {
-    const sql = postgres(url, {
-      max: config.poolSize,
-      connect_timeout: config.connectTimeoutSeconds,
-      onnotice: () => {},
-      connection: { application_name: `order-platform:${shardIdForIndex(index)}` },
+    const id = shardIdForIndex(index);
+    const makePool = (poolUrl: string, max = config.poolSize) =>
+      postgres(poolUrl, {
+        max,
+        connect_timeout: config.connectTimeoutSeconds,
+        onnotice: () => {},
+        connection: { application_name: `order-platform:${id}` },
+      });
+    const nodes = hostsOf(url);
+    if (nodes.length === 1) {
+      const sql = makePool(url);
+      const db = drizzleKeepingDateParsing(sql);
+      closers.push(() => sql.end({ timeout: 5 }));
+      return { id, sql, db, replicaSql: sql, replicaDb: db, listenSql: sql, nodes };
+    }
+    // `primary`, whatever the URL says: postgres.js takes a PostgreSQL 14+ hot standby for `read-write`
+    // (it trusts default_transaction_read_only, which a standby reports as off).
+    const primaryUrl = withSessionAttrs(url, 'primary');
+    const watch = new PrimaryWatch({
+      url: primaryUrl,
+      connectTimeoutSeconds: config.connectTimeoutSeconds,
+      makePool: (poolUrl) => makePool(poolUrl),
     });
-    return { id: shardIdForIndex(index), sql, db: drizzleKeepingDateParsing(sql) };
+    watch.start();
+    const replicaSql = makePool(withSessionAttrs(url, 'prefer-standby'));
+    const replicaDb = drizzleKeepingDateParsing(replicaSql);
+    const listenSql = makePool(primaryUrl, 1);
+    closers.push(
+      () => watch.close(),
+      () => replicaSql.end({ timeout: 5 }),
+      () => listenSql.end({ timeout: 5 }),
+    );
+    return {
+      id,
+      get sql() {
+        return watch.sql;
+      },
+      get db() {
+        return dbOf(watch.sql);
+      },
+      replicaSql,
+      replicaDb,
+      listenSql,
+      nodes,
+    };
   });
   const byId = new Map(shards.map((shard) => [shard.id, shard]));
   const ring = new HashRing(shards.map((shard) => shard.id));
@@ -55,9 +106,21 @@ export function createShardSet(config: DbConfig): ShardSet {
     forCustomer: (customerId) => shardById(ring.shardFor(customerId)),
     byId: shardById,
     close: async () => {
-      await Promise.all(shards.map((shard) => shard.sql.end({ timeout: 5 })));
+      await Promise.all(closers.map((close) => close()));
     },
   };
+}
+
+const dbs = new WeakMap<postgres.Sql, ShardDb>();
+
+/** The drizzle database over a pool, made once per pool (a primary watch replaces the pool on failover). */
+function dbOf(sql: postgres.Sql): ShardDb {
+  let db = dbs.get(sql);
+  if (!db) {
+    db = drizzleKeepingDateParsing(sql);
+    dbs.set(sql, db);
+  }
+  return db;
 }
 
 const TIMESTAMPTZ_OID = 1184;

@@ -5,11 +5,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/worker';
-import { devSecretsInUse, loadConfig, localPositiveInt, readLocalVar, readVar } from '../config/env.js';
+import {
+  devSecretsInUse,
+  loadConfig,
+  localCount,
+  localPositiveInt,
+  readLocalVar,
+  readVar,
+} from '../config/env.js';
 import { migrateShards } from '../db/migrate.js';
 import { seedDemoCatalog } from '../db/seed-demo-catalog.js';
 import { createShardSet } from '../db/shard-set.js';
 import { buildWorkflowBundle } from './build-workflow-bundle.js';
+import { HaShardCluster } from './lib/auto-failover/ha-shard-cluster.js';
 import type { ManagedProcess } from './lib/managed-process.js';
 import {
   PLATFORM_ENTRY_POINTS,
@@ -44,7 +52,7 @@ const cli = env['TEMPORAL_CLI'];
 if (!cli) throw new Error('TEMPORAL_CLI is not set; run through `npm start`');
 
 const running: ManagedProcess[] = [];
-let shards: ShardCluster | undefined;
+let shards: { stop(): Promise<void> } | undefined;
 let shuttingDown = false;
 
 async function shutdown(code: number): Promise<never> {
@@ -61,6 +69,43 @@ async function shutdown(code: number): Promise<never> {
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void shutdown(0));
 
 const supervisor = new Supervisor({ log: say, stopping: () => shuttingDown });
+
+/**
+ * The local shards: one server each, or with SHARD_REPLICAS > 0 a pg_auto_failover formation each. Each
+ * topology has a data directory of its own, so switching between them never touches the other's data.
+ */
+async function startLocalShards(): Promise<{ urls: string[]; stop(): Promise<void> }> {
+  const replicas = localCount('SHARD_REPLICAS', env);
+  const dirName = replicas === 0 ? 'shards' : `shards-ha-${replicas}`;
+  const baseDir = path.join(dataDir, dirName);
+  const fallbackDir = path.join('/var/tmp', `order-platform-${checkoutId()}`, dirName);
+  const basePort = localPositiveInt('SHARD_BASE_PORT', env);
+  const where = `${path.relative(PROJECT_ROOT, dataDir)}/${dirName}`;
+  if (replicas === 0) {
+    say(`starting ${shardCount} PostgreSQL shard(s) in ${where}`);
+    return ShardCluster.start({
+      count: shardCount,
+      baseDir: path.join(dataDir, 'shards'),
+      fallbackDir,
+      provider: parseProvider(readLocalVar('PG_PROVIDER', env)),
+      basePort,
+      durable: true,
+      onProgress: say,
+      onUnexpectedExit: (server, code, signal) => supervisor.exited(server, exitDescription(code, signal)),
+    });
+  }
+  say(`starting ${shardCount} shard(s) of a primary and ${replicas} standby(s) each in ${where}`);
+  return HaShardCluster.start({
+    shards: shardCount,
+    replicas,
+    baseDir,
+    fallbackDir,
+    basePort,
+    durable: true,
+    onProgress: say,
+    onUnexpectedExit: (keeper, code, signal) => supervisor.exited(keeper, exitDescription(code, signal)),
+  });
+}
 /** The unexpected-exit hook of a managed process: the supervisor brings it back. */
 const restartOnExit = (proc: () => ManagedProcess) => (code: number | null, signal: NodeJS.Signals | null) =>
   supervisor.exited(proc(), exitDescription(code, signal));
@@ -82,18 +127,9 @@ try {
 
   let shardUrls = env['SHARD_URLS'];
   if (!shardUrls) {
-    say(`starting ${shardCount} PostgreSQL shard(s) in ${path.relative(PROJECT_ROOT, dataDir)}/shards`);
-    shards = await ShardCluster.start({
-      count: shardCount,
-      baseDir: path.join(dataDir, 'shards'),
-      fallbackDir: path.join('/var/tmp', `order-platform-${checkoutId()}`, 'shards'),
-      provider: parseProvider(readLocalVar('PG_PROVIDER', env)),
-      basePort: localPositiveInt('SHARD_BASE_PORT', env),
-      durable: true,
-      onProgress: say,
-      onUnexpectedExit: (server, code, signal) => supervisor.exited(server, exitDescription(code, signal)),
-    });
-    shardUrls = shards.urls.join(',');
+    const local = await startLocalShards();
+    shards = local;
+    shardUrls = local.urls.join(',');
   }
   const childEnv: NodeJS.ProcessEnv = {
     // Local development runs on the public default secrets unless real ones are set (said below).

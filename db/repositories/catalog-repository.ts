@@ -235,7 +235,10 @@ export function createCatalogRepository(deps: CatalogRepositoryDeps): CatalogRep
         query.cursor === undefined
           ? undefined
           : decodeCursor(kind, query.cursor, isSearchPosition, deps.cursorSecret);
-      const pages = await Promise.all(shardSet.shards.map(({ sql }) => searchShard(sql, query, after)));
+      // Search may lag a little behind the primary (a standby's replay); item pages and checkout read the primary.
+      const pages = await Promise.all(
+        shardSet.shards.map(({ replicaSql }) => searchShard(replicaSql, query, after)),
+      );
       const merged = mergeSortedPages(pages, compareHits, query.limit + 1);
       const items = merged.slice(0, query.limit);
       const last = items[items.length - 1];
