@@ -6,8 +6,14 @@ import { InvalidCursorError } from '../db/cursor.js';
 import { isTransientDbError, loggableError } from '../db/errors.js';
 import { type Problem, ProblemError, problemResponse, problems } from './problem.js';
 
-/** gRPC codes meaning "Temporal could not be reached or did not answer in time". */
-const UNAVAILABLE_GRPC_CODES = new Set([4 /* DEADLINE_EXCEEDED */, 14 /* UNAVAILABLE */]);
+/**
+ * gRPC codes meaning "Temporal could not be reached, did not answer in time, or is busy": RESOURCE_EXHAUSTED is
+ * also a workflow that already has as many Updates in flight as the server admits (one stuck on a step that
+ * keeps retrying, say).
+ */
+const UNAVAILABLE_GRPC_CODES = new Set([
+  4 /* DEADLINE_EXCEEDED */, 8 /* RESOURCE_EXHAUSTED */, 14 /* UNAVAILABLE */,
+]);
 
 function isTemporalUnavailable(error: unknown): boolean {
   const grpc = error instanceof ServiceError ? error.cause : error;
@@ -43,10 +49,12 @@ export function handleError(error: unknown, c: Context): Response {
     return problemResponse(c, problem);
   }
   const log = c.get('log') as { error(message: string, fields: Record<string, unknown>): void } | undefined;
+  const grpc = error instanceof ServiceError ? error.cause : undefined;
   log?.error('unhandled error', {
     method: c.req.method,
     path: c.req.path,
     error: loggableError(error),
+    ...(isGrpcServiceError(grpc) ? { grpcCode: grpc.code, grpcDetails: grpc.details } : {}),
   });
   return problemResponse(c, problems.internal());
 }

@@ -2,6 +2,8 @@
 import { serve } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
 import { devSecretsInUse, loadConfig } from '../config/env.js';
+import { dropOrphanedConnectionErrors } from '../db/orphaned-connection-errors.js';
+import { assertWritablePrimary, describeNodes } from '../db/replicas/shard-nodes.js';
 import { createRepositories } from '../db/repositories/index.js';
 import { createShardSet } from '../db/shard-set.js';
 import { createLogger } from '../observability/logger.js';
@@ -18,6 +20,7 @@ if (devSecrets.length > 0) {
     secrets: devSecrets,
   });
 }
+dropOrphanedConnectionErrors(logger);
 const shards = createShardSet(config.db);
 const repos = createRepositories({ shardSet: shards, cursorSecret: config.cursorSecret });
 const connection = await Connection.connect({ address: config.temporal.address });
@@ -42,7 +45,8 @@ const app = createApp({
     { name: 'temporal', check: async () => void (await connection.workflowService.getSystemInfo({})) },
     ...shards.shards.map((shard) => ({
       name: shard.id,
-      check: async () => void (await shard.sql`select 1`),
+      check: () => assertWritablePrimary(shard.sql),
+      nodes: () => describeNodes(shard.url),
     })),
   ],
   checkout: checkoutDeps(

@@ -23,8 +23,8 @@ export interface Shard {
   readonly replicaDb: ShardDb;
   /** The connection LISTEN runs on (the primary: notifications are not replicated). */
   readonly listenSql: postgres.Sql;
-  /** `host:port` of every node of the shard, as its URL names them. */
-  readonly nodes: readonly string[];
+  /** Its URL in SHARD_URLS (one node, or every node of the shard). */
+  readonly url: string;
 }
 
 export interface ShardSet {
@@ -53,12 +53,11 @@ export function createShardSet(config: DbConfig): ShardSet {
         onnotice: () => {},
         connection: { application_name: `order-platform:${id}` },
       });
-    const nodes = hostsOf(url);
-    if (nodes.length === 1) {
+    if (hostsOf(url).length === 1) {
       const sql = makePool(url);
       const db = drizzleKeepingDateParsing(sql);
       closers.push(() => sql.end({ timeout: 5 }));
-      return { id, sql, db, replicaSql: sql, replicaDb: db, listenSql: sql, nodes };
+      return { id, sql, db, replicaSql: sql, replicaDb: db, listenSql: sql, url };
     }
     // `primary`, whatever the URL says: postgres.js takes a PostgreSQL 14+ hot standby for `read-write`
     // (it trusts default_transaction_read_only, which a standby reports as off).
@@ -88,7 +87,7 @@ export function createShardSet(config: DbConfig): ShardSet {
       replicaSql,
       replicaDb,
       listenSql,
-      nodes,
+      url,
     };
   });
   const byId = new Map(shards.map((shard) => [shard.id, shard]));

@@ -52,6 +52,8 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 
 mocha.on('exit', (code, signal) => {
   killGroup('SIGKILL');
-  fs.rmSync(runDir, { recursive: true, force: true });
+  // A failed run keeps its scratch directory (process logs, shard data) for a look afterwards.
+  if (code === 0) fs.rmSync(runDir, { recursive: true, force: true });
+  else console.error(`test run files kept in ${runDir}`);
   process.exit(code ?? (signal ? 1 : 0));
 });

@@ -5,6 +5,7 @@
  */
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { type AppConfig, devSecretsInUse, loadConfig, type ProcessRole } from '../config/env.js';
+import { dropOrphanedConnectionErrors } from '../db/orphaned-connection-errors.js';
 import { createRepositories, type Repositories } from '../db/repositories/index.js';
 import { createShardSet } from '../db/shard-set.js';
 import { createLogger } from '../observability/logger.js';
@@ -29,6 +30,7 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
       secrets: devSecrets,
     });
   }
+  dropOrphanedConnectionErrors(logger);
   const shards = createShardSet(config.db);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   try {

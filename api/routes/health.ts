@@ -1,5 +1,9 @@
-/** GET /health: liveness of the API plus each dependency (Temporal, every shard). 503 names what is down. */
+/**
+ * GET /health: liveness of the API plus each dependency (Temporal, every shard with its nodes). 503 names what
+ * is down; a shard is up while it has a writable primary.
+ */
 import { createRoute, z } from '@hono/zod-openapi';
+import type { ShardNode } from '../../db/replicas/shard-nodes.js';
 import { doNotStore } from '../cache-control.js';
 import { newRouter } from '../router.js';
 import { jsonContent } from '../schemas/common.js';
@@ -7,6 +11,8 @@ import { jsonContent } from '../schemas/common.js';
 export interface DependencyProbe {
   name: string;
   check(): Promise<void>;
+  /** A shard's nodes, listed alongside its check (a standby that is down does not fail the shard). */
+  nodes?(): Promise<ShardNode[]>;
 }
 
 export interface DependencyHealth {
@@ -14,6 +20,7 @@ export interface DependencyHealth {
   ok: boolean;
   latencyMs: number;
   error?: string;
+  nodes?: ShardNode[];
 }
 
 const PROBE_TIMEOUT_MS = 2_000;
@@ -23,7 +30,27 @@ const HealthSchema = z
     status: z.enum(['ok', 'degraded']),
     down: z.array(z.string()).optional().openapi({ description: 'Dependencies that failed their probe' }),
     dependencies: z.array(
-      z.object({ name: z.string(), ok: z.boolean(), latencyMs: z.number(), error: z.string().optional() }),
+      z.object({
+        name: z.string(),
+        ok: z.boolean(),
+        latencyMs: z.number(),
+        error: z.string().optional(),
+        nodes: z
+          .array(
+            z.object({
+              address: z.string().openapi({ example: '127.0.0.1:55433' }),
+              role: z.enum(['primary', 'standby', 'unknown']),
+              ok: z.boolean(),
+              lagBytes: z.number().int().nullable().openapi({
+                description:
+                  "A standby's replay lag behind the primary's WAL; null when either did not answer",
+              }),
+              error: z.string().optional(),
+            }),
+          )
+          .optional()
+          .openapi({ description: "A shard's nodes: its primary and standbys, each asked directly" }),
+      }),
     ),
   })
   .openapi('Health');
@@ -61,9 +88,14 @@ async function probe(dep: DependencyProbe): Promise<DependencyHealth> {
   }
 }
 
+async function probeWithNodes(dep: DependencyProbe): Promise<DependencyHealth> {
+  const [health, nodes] = await Promise.all([probe(dep), dep.nodes?.()]);
+  return nodes === undefined ? health : { ...health, nodes };
+}
+
 export function healthRoutes(probes: readonly DependencyProbe[]) {
   return newRouter().openapi(health, async (c) => {
-    const dependencies = await Promise.all(probes.map(probe));
+    const dependencies = await Promise.all(probes.map(probeWithNodes));
     const down = dependencies.filter((d) => !d.ok).map((d) => d.name);
     doNotStore(c);
     if (down.length === 0) return c.json({ status: 'ok' as const, dependencies }, 200);

@@ -1,12 +1,17 @@
 /**
- * Keeps a shard's pool on its current primary. A primary that dies closes its connections and the pool
- * reconnects through the multi-host URL by itself; a frozen primary (or one cut off by the network) keeps
- * them open, and every query on them would hang until it comes back. Once a second a probe asks the shard
- * which server is primary; when the answer changes, the pool is replaced (its connections destroyed, so the
- * queries on them fail and their steps retry) by one that tries the new primary first.
+ * Keeps a shard's pool on its current primary. Once a second it asks every node of the shard directly,
+ * each on a connection of its own, whether it takes writes. When another node is the primary, the pool is
+ * replaced by one that connects to that node only, and the old pool's connections are destroyed, so the
+ * queries on them fail and their steps retry.
+ *
+ * The pool's own multi-host URL is not enough: a primary that dies closes its connections and postgres.js
+ * moves on to the next host, but a frozen primary (or one cut off by the network) keeps its connections
+ * open, every query on them waits until it resumes, and postgres.js gives up on a connect timeout instead
+ * of trying the next host. A primary that is being demoted (read-only, or back in recovery) loses the pool
+ * the same way.
  */
 import postgres from 'postgres';
-import { hostsOf, withHosts } from './shard-url.js';
+import { hostsOf, singleNodeUrl } from './shard-url.js';
 
 export const PROBE_INTERVAL_MS = 1_000;
 const PROBE_TIMEOUT_MS = 1_500;
@@ -14,22 +19,28 @@ const PROBE_TIMEOUT_MS = 1_500;
 export interface PrimaryWatchOptions {
   url: string;
   connectTimeoutSeconds: number;
-  /** Makes the shard's pool for a URL (the same URL, its hosts reordered). */
+  /** Makes the shard's pool for a URL (the shard's URL, or one naming its primary only). */
   makePool(url: string): postgres.Sql;
-  /** Called with the new pool once the old one is replaced. */
-  onSwitch?(from: string | undefined, to: string): void;
+}
+
+interface Reading {
+  host: string;
+  /** Host and postmaster start time: a restarted server is another primary. */
+  identity: string;
+  writable: boolean;
 }
 
 export class PrimaryWatch {
   private pool: postgres.Sql;
-  private probeSql: postgres.Sql;
+  private readonly probes = new Map<string, postgres.Sql>();
+  /** The primary the pool is on; undefined until the first probe, or after it stopped taking writes. */
   private primary: string | undefined;
+  private replaced = false;
   private timer: NodeJS.Timeout | undefined;
   private probing = false;
 
   constructor(private readonly options: PrimaryWatchOptions) {
     this.pool = options.makePool(options.url);
-    this.probeSql = this.newProbe(options.url);
   }
 
   get sql(): postgres.Sql {
@@ -44,66 +55,82 @@ export class PrimaryWatch {
   async close(): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
-    await Promise.all([this.pool.end({ timeout: 5 }), this.probeSql.end({ timeout: 0 })]);
+    await Promise.all([
+      this.pool.end({ timeout: 5 }),
+      ...[...this.probes.values()].map((probe) => probe.end({ timeout: 0 })),
+    ]);
   }
 
-  /** One probe: which server answers as primary now (its port and start time name it). */
+  /** One round: every node asked; the pool follows the one writable node. */
   async probe(): Promise<void> {
     if (this.probing) return;
     this.probing = true;
     try {
-      const identity = await withTimeout(
-        this.probeSql<{ port: number; started: string }[]>`
-          select inet_server_port() as port, pg_postmaster_start_time()::text as started
-          where not pg_is_in_recovery()`,
-        PROBE_TIMEOUT_MS,
+      const readings = (await Promise.all(hostsOf(this.options.url).map((host) => this.read(host)))).filter(
+        (reading): reading is Reading => reading !== undefined,
       );
-      const row = identity[0];
-      if (!row) {
-        await this.replaceProbe(this.options.url);
+      const current = readings.find((r) => r.identity === this.primary);
+      if (current && !current.writable) {
+        // Demoted or fenced under the pool: nothing may stay connected to it.
+        this.replacePool(this.options.url, undefined);
         return;
       }
-      const current = `${row.port}@${row.started}`;
-      if (this.primary !== undefined && current !== this.primary) this.switchTo(row.port, current);
-      this.primary = current;
-    } catch {
-      // No answer: the probe's server is gone or frozen. A fresh probe finds whichever node is primary.
-      await this.replaceProbe(this.options.url);
+      const writable = readings.filter((r) => r.writable);
+      // Two writable nodes: an old primary back before its keeper demotes it. The pool stays where it is.
+      if (writable.length !== 1 || writable[0]!.identity === this.primary) return;
+      const next = writable[0]!;
+      if (this.primary === undefined && !this.replaced) {
+        // The first primary found is the one the starting pool reached through the shard's URL: it is kept.
+        this.primary = next.identity;
+        return;
+      }
+      this.replacePool(singleNodeUrl(this.options.url, next.host, 'primary'), next.identity);
     } finally {
       this.probing = false;
     }
   }
 
-  private switchTo(port: number, identity: string): void {
+  private async read(host: string): Promise<Reading | undefined> {
+    const probe = this.probeOf(host);
+    try {
+      const [row] = await withTimeout(
+        probe<{ started: string; writable: boolean }[]>`
+          select pg_postmaster_start_time()::text as started,
+            not pg_is_in_recovery() and current_setting('default_transaction_read_only') = 'off' as writable`,
+        PROBE_TIMEOUT_MS,
+      );
+      return { host, identity: `${host}@${row!.started}`, writable: row!.writable };
+    } catch {
+      // Gone or frozen: its next probe starts on a fresh connection.
+      this.probes.delete(host);
+      void probe.end({ timeout: 0 }).catch(() => {});
+      return undefined;
+    }
+  }
+
+  private probeOf(host: string): postgres.Sql {
+    let probe = this.probes.get(host);
+    if (!probe) {
+      probe = postgres(singleNodeUrl(this.options.url, host), {
+        max: 1,
+        connect_timeout: this.options.connectTimeoutSeconds,
+        idle_timeout: 0,
+        onnotice: () => {},
+        connection: { application_name: 'order-platform:primary-watch' },
+      });
+      this.probes.set(host, probe);
+    }
+    return probe;
+  }
+
+  /** Replaces the pool; the old one's connections are destroyed, so the queries on them fail and retry. */
+  private replacePool(url: string, identity: string | undefined): void {
     const old = this.pool;
-    const url = withHosts(this.options.url, primaryFirst(hostsOf(this.options.url), port));
+    this.replaced = true;
     this.pool = this.options.makePool(url);
-    void old.end({ timeout: 0 });
-    this.options.onSwitch?.(this.primary, identity);
+    this.primary = identity;
+    void old.end({ timeout: 0 }).catch(() => {});
   }
-
-  private async replaceProbe(url: string): Promise<void> {
-    const old = this.probeSql;
-    this.probeSql = this.newProbe(url);
-    await old.end({ timeout: 0 }).catch(() => {});
-  }
-
-  private newProbe(url: string): postgres.Sql {
-    return postgres(url, {
-      max: 1,
-      connect_timeout: this.options.connectTimeoutSeconds,
-      idle_timeout: 0,
-      onnotice: () => {},
-      connection: { application_name: 'order-platform:primary-watch' },
-    });
-  }
-}
-
-/** The hosts with the one listening on `port` first, when exactly one does (local clusters differ by port). */
-function primaryFirst(hosts: readonly string[], port: number): string[] {
-  const matching = hosts.filter((host) => host.endsWith(`:${port}`));
-  if (matching.length !== 1) return [...hosts];
-  return [matching[0]!, ...hosts.filter((host) => host !== matching[0])];
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

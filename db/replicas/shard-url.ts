@@ -59,6 +59,18 @@ export function sessionAttrsOf(url: string): string | null {
 export function splitShardUrls(raw: string): string[] {
   return raw
     .split(/,(?=\s*postgres(?:ql)?:\/\/)/)
-    .map((url) => url.trim())
+    .map((url) => url.trim().replace(/,+$/, ''))
     .filter((url) => url.length > 0);
+}
+
+/** A URL to one node of the shard, with `target_session_attrs` set to `attrs` or, by default, removed. */
+export function singleNodeUrl(url: string, host: string, attrs?: string): string {
+  const { scheme, user, rest } = partsOf(url);
+  const queryAt = rest.indexOf('?');
+  const pathPart = queryAt >= 0 ? rest.slice(0, queryAt) : rest;
+  const params = new URLSearchParams(queryAt >= 0 ? rest.slice(queryAt + 1) : '');
+  if (attrs === undefined) params.delete('target_session_attrs');
+  else params.set('target_session_attrs', attrs);
+  const query = params.toString();
+  return `${scheme}${user}${host}${pathPart}${query ? `?${query}` : ''}`;
 }

@@ -10,6 +10,7 @@ import { createRepositories, type Repositories } from '../../../db/repositories/
 import { DEMO_WAREHOUSES } from '../../../db/seed-demo-catalog.js';
 import { createShardSet, type ShardSet } from '../../../db/shard-set.js';
 import { buildWorkflowBundle } from '../../../scripts/build-workflow-bundle.js';
+import { HaShardCluster } from '../../../scripts/lib/auto-failover/ha-shard-cluster.js';
 import type { ManagedProcess } from '../../../scripts/lib/managed-process.js';
 import {
   type PlatformProcessName,
@@ -30,6 +31,8 @@ export interface ChaosStackOptions {
   /** Milliseconds each gateway call takes (PAYMENT_LATENCY_MS); the platform's default when absent. */
   paymentLatencyMs?: number;
   jwtSecret: string;
+  /** Standbys per shard: 0 runs one embedded server per shard; N ≥ 1 a pg_auto_failover formation each. */
+  shardReplicas?: number;
   log: (message: string) => void;
 }
 
@@ -46,7 +49,7 @@ export class ChaosStack {
   baseUrl = '';
   temporalAddress = '';
   private temporal!: ManagedProcess;
-  private shards!: ShardCluster;
+  private shards!: ShardCluster | HaShardCluster;
   private readonly logStream: fs.WriteStream;
 
   private constructor(readonly options: ChaosStackOptions) {
@@ -86,14 +89,27 @@ export class ChaosStack {
     });
     this.temporal.start();
     // Crash tests need committed data to survive kill -9, so these shards are durable.
-    this.shards = await ShardCluster.start({
-      count: this.options.shardCount,
+    const shardsDir = {
       baseDir: path.join(dir, 'shards'),
       // Used when the postgres OS user cannot reach `dir` (running as root in a clone under /root).
       fallbackDir: fs.mkdtempSync(path.join(os.tmpdir(), 'order-platform-chaos-')),
-      provider: parseProvider(process.env['PG_PROVIDER']),
-      durable: true,
-    });
+    };
+    const replicas = this.options.shardReplicas ?? 0;
+    this.shards =
+      replicas === 0
+        ? await ShardCluster.start({
+            count: this.options.shardCount,
+            ...shardsDir,
+            provider: parseProvider(process.env['PG_PROVIDER']),
+            durable: true,
+          })
+        : await HaShardCluster.start({
+            shards: this.options.shardCount,
+            replicas,
+            ...shardsDir,
+            durable: true,
+            onProgress: log,
+          });
     const { migrateShards } = await import('../../../db/migrate.js');
     await migrateShards(this.shards.urls);
     // Workers restarted after a kill start from a prebuilt bundle, as in production.
@@ -150,14 +166,25 @@ export class ChaosStack {
     this.startProcess(name);
   }
 
+  /** The shards with standbys (scenarios run with `shardReplicas`). */
+  get ha(): HaShardCluster {
+    if (!(this.shards instanceof HaShardCluster)) throw new Error('this stack runs shards without standbys');
+    return this.shards;
+  }
+
+  private get servers(): ShardCluster['servers'] {
+    if (!(this.shards instanceof ShardCluster)) throw new Error('this stack runs shards with standbys');
+    return this.shards.servers;
+  }
+
   /** kill -9 of a shard's postmaster. */
   async crashShard(index: number): Promise<void> {
-    await this.shards.servers[index]!.crash();
+    await this.servers[index]!.crash();
   }
 
   /** Starts the shard again on the same data directory (PostgreSQL runs crash recovery). */
   async restartShard(index: number): Promise<void> {
-    const server = this.shards.servers[index]!;
+    const server = this.servers[index]!;
     for (let attempt = 1; ; attempt++) {
       try {
         await server.start();

@@ -51,6 +51,8 @@ export interface ScenarioOptions {
   paymentFailureRate?: number;
   /** Milliseconds each gateway call takes (the gateway's calls are local activities of the order). */
   paymentLatencyMs?: number;
+  /** Standbys per shard (pg_auto_failover); 0 or absent: one server per shard. */
+  shardReplicas?: number;
   /** Fixed intent for every shopper (flash sale); default a mix. */
   intent?: Intent;
   faults(context: FaultContext): Promise<void>;
@@ -92,6 +94,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
     paymentFailureRate: options.paymentFailureRate ?? 0,
     ...(options.paymentLatencyMs === undefined ? {} : { paymentLatencyMs: options.paymentLatencyMs }),
     jwtSecret: JWT_SECRET,
+    ...(options.shardReplicas === undefined ? {} : { shardReplicas: options.shardReplicas }),
     log,
   });
   // Ctrl-C stops every server this run started before the process exits.
@@ -103,7 +106,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
     const http = new HttpClient({ baseUrl: stack.baseUrl, requestTimeoutMs: 30_000, deadlineMs: 180_000 });
     const driver = new ShopperDriver(http, JWT_SECRET, random);
     const faults: FaultRecord[] = [];
-    const shoppersLeft = options.concurrency;
+    let shoppersLeft = options.concurrency;
     const context = faultContext(stack, random, faults, started, log, {
       acknowledged: () => driver.stats.acknowledged,
       loadFinished: () => shoppersLeft === 0,
@@ -125,6 +128,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
           byStatus: countBy(driver.orders.map((o) => o.lastStatus)),
         });
       }
+      shoppersLeft--;
     };
     await Promise.all([...Array.from({ length: options.concurrency }, shopper), options.faults(context)]);
     log(`${options.name}: load done (${driver.stats.acknowledged} acknowledged); fulfilling`);
