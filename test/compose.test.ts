@@ -26,6 +26,7 @@ import {
   argv,
   assertBites,
   type Compose,
+  checkDependsOn,
   clone,
   containerPorts,
   dependsOn,
@@ -126,28 +127,6 @@ function splitHostPort(address: string): { host: string; port: string } | undefi
 function checkTopLevel(c: Compose): Problems {
   const problems: Problems = [];
   if ('version' in c) problems.push('top-level "version:" is obsolete in the Compose spec; remove it');
-  return problems;
-}
-
-function checkDependsOn(c: Compose): Problems {
-  const problems: Problems = [];
-  for (const [name, svc] of Object.entries(c.services)) {
-    for (const [dep, condition] of Object.entries(dependsOn(svc))) {
-      if (!(dep in c.services)) problems.push(`${name} depends_on unknown service ${dep}`);
-      if (dep === name) problems.push(`${name} depends on itself`);
-      if (!['service_started', 'service_healthy', 'service_completed_successfully'].includes(condition)) {
-        problems.push(`${name} depends_on ${dep} with unknown condition ${condition}`);
-      }
-      if (condition === 'service_healthy' && healthcheckText(c.services[dep]) === undefined) {
-        problems.push(`${name} waits for ${dep} to be healthy, but ${dep} has no healthcheck`);
-      }
-      if (condition === 'service_completed_successfully' && restartPolicy(c.services[dep]) !== 'no') {
-        problems.push(
-          `${name} waits for one-shot ${dep} to complete, but ${dep} restarts (${restartPolicy(c.services[dep])})`,
-        );
-      }
-    }
-  }
   return problems;
 }
 

@@ -200,6 +200,20 @@ describe('api: the shopper journey, and every route on its happy path', function
       health.body.dependencies.map((d: { name: string }) => d.name),
       ['temporal', 'shard-0', 'shard-1'],
     );
+    // A shard without standbys is one node: its primary, asked directly.
+    for (const shard of health.body.dependencies.slice(1)) {
+      assert.equal(shard.nodes.length, 1, JSON.stringify(shard));
+      assert.deepEqual(
+        { ...shard.nodes[0], address: undefined },
+        {
+          address: undefined,
+          role: 'primary',
+          ok: true,
+          lagBytes: 0,
+        },
+      );
+      assert.match(shard.nodes[0].address, /^127\.0\.0\.1:\d+$/);
+    }
 
     const metrics = await api(live.platform, 'GET', '/metrics');
     assert.equal(metrics.status, 200);

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
+import { Pair, parseDocument, Scalar, visit, YAMLMap } from 'yaml';
 
 export type Service = Record<string, unknown>;
 export interface Compose {
@@ -80,8 +80,123 @@ export function interpolateDeep(node: unknown, problems: Problems): unknown {
 }
 
 export function parseCompose(text: string): { compose: Compose; problems: Problems } {
+  return parseComposeFiles([text]);
+}
+
+/**
+ * Several compose files as `docker compose -f first -f second …` sees them: each parsed, then merged in
+ * order by compose's rules (mergeCompose), then interpolated.
+ */
+export function parseComposeFiles(texts: readonly string[]): { compose: Compose; problems: Problems } {
+  const merged = texts.map(parseYaml).reduce<unknown>((base, next) => mergeCompose(base, next), undefined);
+  return resolveCompose(merged);
+}
+
+// `!override` and `!reset` (Compose 2.24+) become these one-key maps until the merge acts on them.
+const OVERRIDE = '\u0000!override';
+const RESET = '\u0000!reset';
+
+function parseYaml(text: string): unknown {
   // Compose honours YAML merge keys (`<<: *anchor`); YAML 1.2 parsers need them switched on.
-  const raw: unknown = parse(text, { merge: true });
+  const doc = parseDocument(text, { merge: true });
+  if (doc.errors[0]) throw doc.errors[0];
+  visit(doc, {
+    Node(_, node) {
+      const tag = node.tag;
+      if (tag !== '!override' && tag !== '!reset') return undefined;
+      node.tag = undefined;
+      const marked = new YAMLMap();
+      marked.items.push(
+        new Pair(new Scalar(tag === '!override' ? OVERRIDE : RESET), tag === '!override' ? node : true),
+      );
+      return marked;
+    },
+  });
+  return doc.toJS();
+}
+
+function tagged(v: unknown, tag: string): boolean {
+  return isRecord(v) && Object.keys(v).length === 1 && tag in v;
+}
+
+/** Resolves tags left where nothing was merged: `!override x` is x, `!reset` removes the key. */
+function stripTags(node: unknown): unknown {
+  if (tagged(node, OVERRIDE)) return stripTags((node as Record<string, unknown>)[OVERRIDE]);
+  if (Array.isArray(node)) return node.map(stripTags);
+  if (isRecord(node)) {
+    return Object.fromEntries(
+      Object.entries(node)
+        .filter(([, v]) => !tagged(v, RESET))
+        .map(([k, v]) => [k, stripTags(v)]),
+    );
+  }
+  return node;
+}
+
+/** Service attributes whose value the later file replaces whole, even as a sequence. */
+const REPLACED = new Set(['command', 'entrypoint']);
+/** Service attributes that are maps in list form (`- KEY=value`, `- service`): merged as maps. */
+const LIST_MAPS: Readonly<Record<string, (item: string) => [string, unknown]>> = {
+  environment: (item) => {
+    const eq = item.indexOf('=');
+    return eq < 0 ? [item, null] : [item.slice(0, eq), item.slice(eq + 1)];
+  },
+  labels: (item) => {
+    const eq = item.indexOf('=');
+    return eq < 0 ? [item, ''] : [item.slice(0, eq), item.slice(eq + 1)];
+  },
+  depends_on: (item) => [item, { condition: 'service_started' }],
+};
+const sourceOf = (item: unknown) => (isRecord(item) ? scalar(item['source']) : scalar(item)) ?? '';
+/** Service attributes listing unique resources: a later entry with the same key replaces the earlier. */
+const UNIQUE_BY: Readonly<Record<string, (item: unknown) => string>> = {
+  volumes: (item) => {
+    if (isRecord(item)) return scalar(item['target']) ?? '';
+    const parts = (scalar(item) ?? '').split(':');
+    return (parts.length === 1 ? parts[0] : parts[1]) ?? '';
+  },
+  ports: (item) => JSON.stringify(item),
+  secrets: sourceOf,
+  configs: sourceOf,
+};
+
+/**
+ * `override` merged onto `base` as compose merges a later file onto an earlier one: mappings key by key,
+ * sequences appended, except a service's `command`, `entrypoint` and `healthcheck.test`, which are
+ * replaced; its ports, volumes, secrets and configs are unique by their target or source, and its
+ * environment, labels and depends_on are maps even in list form; `!override` replaces and `!reset`
+ * removes. `path` is where the values sit (`['services', 'api', 'command']`). Neither input is changed.
+ */
+export function mergeCompose(base: unknown, override: unknown, path: readonly string[] = []): unknown {
+  if (tagged(override, RESET)) return undefined;
+  if (tagged(override, OVERRIDE) || base === undefined) return stripTags(override);
+  const attribute = path.length === 3 && path[0] === 'services' ? path[2] : undefined;
+  const healthcheckTest = path.length === 4 && path[0] === 'services' && path[2] === 'healthcheck';
+  if ((attribute !== undefined && REPLACED.has(attribute)) || (healthcheckTest && path[3] === 'test'))
+    return stripTags(override);
+  const toMap = attribute === undefined ? undefined : LIST_MAPS[attribute];
+  const asMap = (v: unknown) =>
+    toMap !== undefined && Array.isArray(v) ? Object.fromEntries(v.map((i) => toMap(String(i)))) : v;
+  const [b, o] = [asMap(base), asMap(override)];
+  if (isRecord(b) && isRecord(o)) {
+    const out: Record<string, unknown> = { ...b };
+    for (const [k, v] of Object.entries(o)) {
+      const merged = mergeCompose(b[k], v, [...path, k]);
+      if (merged === undefined) delete out[k];
+      else out[k] = merged;
+    }
+    return out;
+  }
+  if (Array.isArray(b) && Array.isArray(o)) {
+    const uniqueBy = attribute === undefined ? undefined : UNIQUE_BY[attribute];
+    if (uniqueBy === undefined) return [...b, ...o];
+    const later = new Set(o.map(uniqueBy));
+    return [...b.filter((item) => !later.has(uniqueBy(item))), ...o];
+  }
+  return stripTags(override);
+}
+
+function resolveCompose(raw: unknown): { compose: Compose; problems: Problems } {
   const problems: Problems = [];
   const resolved = interpolateDeep(raw, problems);
   if (!isRecord(resolved) || !isRecord(resolved['services'])) {
@@ -254,6 +369,42 @@ export function scriptOf(svc: Service | undefined, root: string): string {
       text += `\n${readFileSync(src, 'utf8')}`;
   }
   return text;
+}
+
+/** Whether compose starts a service with `profiles` enabled: one without profiles always starts. */
+export function isActive(svc: Service | undefined, profiles: readonly string[] = []): boolean {
+  const own = svc?.['profiles'];
+  return !Array.isArray(own) || own.length === 0 || own.some((p) => profiles.includes(String(p)));
+}
+
+/**
+ * depends_on of every service started (with `profiles` enabled) names a service that is defined and
+ * started too, with a valid condition; waits for health only on a healthcheck, for completion only on a
+ * one-shot.
+ */
+export function checkDependsOn(c: Compose, profiles: readonly string[] = []): Problems {
+  const problems: Problems = [];
+  for (const [name, svc] of Object.entries(c.services)) {
+    if (!isActive(svc, profiles)) continue;
+    for (const [dep, condition] of Object.entries(dependsOn(svc))) {
+      if (!(dep in c.services)) problems.push(`${name} depends_on unknown service ${dep}`);
+      else if (!isActive(c.services[dep], profiles))
+        problems.push(`${name} depends_on ${dep}, which its profiles leave off`);
+      if (dep === name) problems.push(`${name} depends on itself`);
+      if (!['service_started', 'service_healthy', 'service_completed_successfully'].includes(condition)) {
+        problems.push(`${name} depends_on ${dep} with unknown condition ${condition}`);
+      }
+      if (condition === 'service_healthy' && healthcheckText(c.services[dep]) === undefined) {
+        problems.push(`${name} waits for ${dep} to be healthy, but ${dep} has no healthcheck`);
+      }
+      if (condition === 'service_completed_successfully' && restartPolicy(c.services[dep]) !== 'no') {
+        problems.push(
+          `${name} waits for one-shot ${dep} to complete, but ${dep} restarts (${restartPolicy(c.services[dep])})`,
+        );
+      }
+    }
+  }
+  return problems;
 }
 
 /** A mutated file must give at least one problem, and one matching `pattern`. */

@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { describeNodes } from '../../db/replicas/shard-nodes.js';
+import { createShardSet, type ShardSet } from '../../db/shard-set.js';
+import { HaShardCluster } from '../../scripts/lib/auto-failover/ha-shard-cluster.js';
+import type { Keeper } from '../../scripts/lib/auto-failover/keeper.js';
+import { testRunDir } from '../support/run-dir.js';
+
+/**
+ * The shard set on a shard with a standby (pg_auto_failover): its pool follows the primary when the primary's
+ * node dies and when it freezes (its connections then hang, and postgres.js would not move on by itself).
+ */
+describe('a shard with a synchronous standby, seen by its clients', function () {
+  this.timeout(240_000);
+  let cluster: HaShardCluster;
+  let shardSet: ShardSet;
+
+  before(async () => {
+    const dir = path.join(testRunDir(), `shard-ha-${process.hrtime.bigint()}`);
+    cluster = await HaShardCluster.start({
+      shards: 1,
+      replicas: 1,
+      baseDir: dir,
+      fallbackDir: `${dir}-fallback`,
+      durable: true,
+    });
+    shardSet = createShardSet({ shardUrls: cluster.urls, poolSize: 4, connectTimeoutSeconds: 2 });
+    await shardSet.shards[0]!.sql`create table if not exists writes (n int)`;
+  });
+  after(async () => {
+    await shardSet?.close();
+    await cluster?.stop();
+  });
+
+  async function primary(): Promise<Keeper> {
+    await cluster.waitUntilSettled(120_000);
+    const found = await cluster.primaryOf('shard-0');
+    assert.ok(found, 'the shard has a primary');
+    return found;
+  }
+
+  /** Writes through the shard set until one commits; returns how long that took. */
+  async function writeThroughPool(timeoutMs: number): Promise<number> {
+    const started = Date.now();
+    for (;;) {
+      try {
+        await Promise.race([
+          shardSet.shards[0]!.sql`insert into writes values (1)`,
+          new Promise((_, reject) => setTimeout(() => reject(new Error('no answer')), 2_000)),
+        ]);
+        return Date.now() - started;
+      } catch (error) {
+        if (Date.now() - started > timeoutMs) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+  }
+
+  it('lists a primary and a standby with its replay lag', async () => {
+    const before = await primary();
+    const nodes = await describeNodes(cluster.urls[0]!);
+    assert.deepEqual(nodes.map((n) => n.role).sort(), ['primary', 'standby']);
+    assert.ok(nodes.every((n) => n.ok));
+    assert.equal(nodes.find((n) => n.role === 'primary')!.address, before.address);
+    const standby = nodes.find((n) => n.role === 'standby')!;
+    assert.ok(typeof standby.lagBytes === 'number' && standby.lagBytes >= 0, JSON.stringify(standby));
+  });
+
+  it('follows a frozen primary to the promoted standby, and the thawed one rejoins as a standby', async () => {
+    const old = await primary();
+    await writeThroughPool(5_000);
+    const frozen = old.freeze();
+    try {
+      const tookMs = await writeThroughPool(60_000);
+      const promoted = await cluster.primaryOf('shard-0');
+      assert.ok(promoted && promoted.address !== old.address, 'a standby was promoted');
+      console.log(`      writes through the pool again ${tookMs} ms after the freeze`);
+    } finally {
+      old.thaw(frozen);
+    }
+    await cluster.waitUntilSettled(120_000);
+    const nodes = await describeNodes(cluster.urls[0]!);
+    assert.equal(nodes.find((n) => n.address === old.address)?.role, 'standby');
+  });
+
+  it('follows a killed primary node, keeping every acknowledged write', async () => {
+    const old = await primary();
+    const count = async () =>
+      (await shardSet.shards[0]!.sql<{ n: number }[]>`select count(*)::int as n from writes`)[0]!.n;
+    const before = await count();
+    await writeThroughPool(5_000);
+    await old.crashNode();
+    await writeThroughPool(60_000);
+    assert.equal(await count(), before + 2, 'both acknowledged writes are on the new primary');
+    old.start();
+    await cluster.waitUntilSettled(120_000);
+  });
+});
