@@ -77,6 +77,36 @@ describe('chaos: shards with a synchronous standby (pg_auto_failover)', function
     assert.ok(report.driver.acknowledged >= 120, 'enough orders were placed to mean something');
   });
 
+  it("j) flash sale (300 shoppers, 50 units) while each shard's primary node is killed: exactly 50 placed", async () => {
+    const mine: FailoverRecord[] = [];
+    const report = await runScenario(
+      options('j-flash-sale-failover', {
+        shardReplicas: 1,
+        orders: 300,
+        concurrency: 40,
+        itemCount: 1,
+        stock: { 'wh-east': 20, 'wh-central': 15, 'wh-west': 15 },
+        singleUnit: true,
+        intent: 'complete',
+        async faults(ctx) {
+          // The item lives on one shard and its buyers' orders on both: each shard's primary dies once.
+          for (const [k, shard] of [0, 1].entries()) {
+            await untilAcknowledged(ctx, 5 + 15 * k);
+            const record = await killPrimaryNode(ctx.stack, shard);
+            ctx.log(describeFailover(record));
+            mine.push(record);
+          }
+        },
+      }),
+    );
+    failovers.push(...mine);
+    assertClean(report);
+    for (const record of mine) assertFailedOver(record);
+    assert.equal(report.verdict.unitsSold, 50);
+    assert.equal(report.driver.acknowledged, 50);
+    assert.equal(report.driver.refusedOutOfStock, 250);
+  });
+
   it('h) a frozen primary (SIGSTOP, 20 s) is failed over; resumed, it commits nothing and rejoins as a standby', async () => {
     const mine: FailoverRecord[] = [];
     const report = await runScenario(
