@@ -218,21 +218,7 @@ export class HaShardCluster {
   private createMonitorOnce(): void {
     const { pgdata, port } = this.monitor.options;
     if (fs.existsSync(path.join(pgdata, 'PG_VERSION'))) return;
-    runAutoctl(this.autoctl, [
-      'create',
-      'monitor',
-      '--pgdata',
-      pgdata,
-      '--pgport',
-      String(port),
-      '--pgctl',
-      this.pgctl,
-      '--hostname',
-      '127.0.0.1',
-      '--auth',
-      'trust',
-      '--no-ssl',
-    ]);
+    runAutoctl(this.autoctl, this.createArgs('monitor', pgdata, port));
     runAutoctl(this.autoctl, [
       'config',
       'set',
@@ -270,33 +256,24 @@ export class HaShardCluster {
     const { pgdata, port, name } = node.options;
     if (fs.existsSync(path.join(pgdata, 'PG_VERSION'))) return;
     runAutoctl(this.autoctl, [
-      'create',
-      'postgres',
-      '--pgdata',
-      pgdata,
-      '--pgport',
-      String(port),
-      '--pgctl',
-      this.pgctl,
-      '--hostname',
-      '127.0.0.1',
-      '--listen',
-      '127.0.0.1',
-      '--auth',
-      'trust',
-      '--no-ssl',
-      '--monitor',
-      this.monitorUrl,
-      '--formation',
-      formation,
-      '--dbname',
-      SHARD_DATABASE,
-      '--name',
-      name,
+      ...this.createArgs('postgres', pgdata, port),
+      ...['--listen', '127.0.0.1', '--monitor', this.monitorUrl],
+      ...['--formation', formation, '--dbname', SHARD_DATABASE, '--name', name],
     ]);
     const settings = ['max_connections = 300'];
     if (!this.options.durable) settings.push('fsync = off');
     appendSettings(pgdata, settings);
+  }
+
+  /**
+   * What creating the monitor or a node shares: loopback only, and trust without TLS, which suits one
+   * machine's loopback and nothing else (a deployment sets --auth and TLS of its own).
+   */
+  private createArgs(kind: 'monitor' | 'postgres', pgdata: string, port: number): string[] {
+    return [
+      ...['create', kind, '--pgdata', pgdata, '--pgport', String(port), '--pgctl', this.pgctl],
+      ...['--hostname', '127.0.0.1', '--auth', 'trust', '--no-ssl'],
+    ];
   }
 
   private get pgctl(): string {
