@@ -5,7 +5,13 @@
  * and fault → the shard's orders moving again.
  */
 import assert from 'node:assert/strict';
-import { type FailoverRecord, freezePrimary, killPrimaryNode, killStandbyNode } from './harness/failover.js';
+import {
+  type FailoverRecord,
+  freezePrimary,
+  killPrimaryNode,
+  killPrimaryPostmaster,
+  killStandbyNode,
+} from './harness/failover.js';
 import { runScenario } from './harness/run-scenario.js';
 import { assertClean, options, untilAcknowledged } from './harness/scenario-options.js';
 
@@ -105,6 +111,33 @@ describe('chaos: shards with a synchronous standby (pg_auto_failover)', function
     assert.equal(report.verdict.unitsSold, 50);
     assert.equal(report.driver.acknowledged, 50);
     assert.equal(report.driver.refusedOutOfStock, 250);
+  });
+
+  it('k) two standbys per shard: the primary postmaster alone is killed 4 times, its keeper alive; writes resume, nothing lost', async () => {
+    const mine: FailoverRecord[] = [];
+    const report = await runScenario(
+      options('k-primary-postmaster-killed', {
+        shardReplicas: 2,
+        orders: 200,
+        async faults(ctx) {
+          for (const [k, shard] of [0, 1, 0, 1].entries()) {
+            await untilAcknowledged(ctx, 15 + 30 * k);
+            await ctx.pause(0, 1_000);
+            const record = await killPrimaryPostmaster(ctx.stack, shard);
+            ctx.log(describeFailover(record));
+            mine.push(record);
+          }
+        },
+      }),
+    );
+    assertClean(report);
+    assert.equal(mine.length, 4);
+    for (const record of mine) {
+      assert.ok(
+        record.failoverMs <= FAILOVER_BOUND_MS,
+        `${describeFailover(record)}: over ${FAILOVER_BOUND_MS} ms`,
+      );
+    }
   });
 
   it('h) a frozen primary (SIGSTOP, 20 s) is failed over; resumed, it commits nothing and rejoins as a standby', async () => {

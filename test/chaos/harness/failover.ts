@@ -213,3 +213,31 @@ export async function killStandbyNode(
     rejoinMs: await rejoin(stack, standby, restarted),
   };
 }
+
+/**
+ * kill -9 of the primary's postmaster alone, its keeper alive: the keeper restarts it in place or the monitor
+ * promotes a standby, whichever comes first; either way writes resume and every committed write is kept.
+ */
+export async function killPrimaryPostmaster(stack: ChaosStack, shardIndex: number): Promise<FailoverRecord> {
+  const shard = stack.ha.shards[shardIndex]!;
+  const url = stack.ha.urls[shardIndex]!;
+  await stack.ha.waitUntilSettled(90_000);
+  const old = await currentPrimary(stack, shard.id);
+  if (old.crashPostmaster() === undefined) throw new Error(`${old.name} has no postmaster to kill`);
+  const injected = Date.now();
+  const [write, stalled] = await Promise.all([
+    firstWrite(url, injected, undefined),
+    ordersMoveAgain(stack.shardSet.shards[shardIndex]!, injected),
+  ]);
+  const settling = Date.now();
+  await stack.ha.waitUntilSettled(90_000);
+  return {
+    shard: shard.id,
+    fault: 'kill -9 primary postmaster',
+    from: old.address,
+    to: write.address,
+    failoverMs: write.ms,
+    stalledOrdersMs: stalled,
+    rejoinMs: Date.now() - settling,
+  };
+}
