@@ -34,7 +34,7 @@ import {
   runOpenOrders,
 } from './checkout/checkout-phases.js';
 import { evenSample, historyCostPerFlow } from './checkout/histories.js';
-import { cpuDelta, rssMiB, treeCpuSeconds } from './checkout/proc-stats.js';
+import { cpuDelta, resetPeakMemory, residentMemory, treeCpuSeconds } from './checkout/proc-stats.js';
 import { waitUntilQuiet } from './checkout/quiet.js';
 
 const JWT_SECRET = 'bench-jwt-secret';
@@ -185,7 +185,8 @@ async function openOrdersPhase(
 ): Promise<OpenOrdersReport> {
   const workerPid = stack.pids()['order-worker'];
   if (!workerPid) throw new Error('the order worker is not running');
-  const before = rssMiB(workerPid);
+  const before = residentMemory(workerPid);
+  const peakFromPhaseStart = resetPeakMemory(workerPid);
   say(`open orders: beginning ${options.openOrders} checkouts and leaving them unpaid`);
   const result = await runOpenOrders(context, {
     count: options.openOrders,
@@ -194,6 +195,9 @@ async function openOrdersPhase(
   });
   // Let the last workflow tasks finish before reading the worker's memory.
   await waitUntilQuiet(stack.pids());
+  // A worker that crashed meanwhile was restarted: its memory says nothing of the orders (report.crashes).
+  const workerPidAfter = stack.pids()['order-worker'];
+  const after = workerPidAfter === workerPid ? residentMemory(workerPid) : null;
   return {
     requested: result.requested,
     begun: result.tally.open,
@@ -201,8 +205,10 @@ async function openOrdersPhase(
     serverErrors: result.tally.serverErrors,
     errorSamples: result.tally.errorSamples,
     seconds: result.seconds,
-    workerRssMiBBefore: before,
-    workerRssMiBAfter: rssMiB(workerPid),
+    workerRssMiBBefore: before.rssMiB,
+    workerRssMiBAfter: after?.rssMiB ?? Number.NaN,
+    workerPeakRssMiB: after?.peakMiB ?? Number.NaN,
+    workerPeakSince: peakFromPhaseStart ? 'phase start' : 'process start',
   };
 }
 

@@ -11,7 +11,7 @@ import { createShardSet } from '../db/shard-set.js';
 import { createLogger } from '../observability/logger.js';
 import { activityFailureInterceptor } from './activity-failures.js';
 import { sdkLogger } from './sdk-logger.js';
-import { workerTuning } from './worker-tuning.js';
+import { limitWorkflowHeap, workerTuning } from './worker-tuning.js';
 
 export interface WorkerSpec {
   name: ProcessRole;
@@ -34,6 +34,7 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
   const shards = createShardSet(config.db);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   try {
+    limitWorkflowHeap(config.worker);
     const worker = await Worker.create({
       connection,
       namespace: config.temporal.namespace,

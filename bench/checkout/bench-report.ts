@@ -69,8 +69,13 @@ export interface OpenOrdersReport {
   serverErrors: number;
   errorSamples: string[];
   seconds: number;
+  /** VmRSS of the order worker's process (its workflow isolates are threads of it), before and after. */
   workerRssMiBBefore: number;
+  /** NaN if the worker was restarted meanwhile. */
   workerRssMiBAfter: number;
+  /** Its VmHWM: the most it held while the checkouts were begun (or since it started, if the kernel could not reset it). */
+  workerPeakRssMiB: number;
+  workerPeakSince: 'phase start' | 'process start';
 }
 
 export interface BenchReport {
@@ -224,6 +229,10 @@ export function renderReport(report: BenchReport): string {
           ['seconds to begin them', openOrders.seconds],
           ['order worker RSS MiB before', Math.round(openOrders.workerRssMiBBefore)],
           ['order worker RSS MiB with them open', Math.round(openOrders.workerRssMiBAfter)],
+          [
+            `order worker peak RSS MiB since ${openOrders.workerPeakSince}`,
+            Math.round(openOrders.workerPeakRssMiB),
+          ],
         ],
       ),
     );

@@ -73,11 +73,36 @@ export function treeCpuSeconds(roots: Readonly<Record<string, number>>): Record<
   return result;
 }
 
-/** Resident set size of one process, in MiB (VmRSS). */
-export function rssMiB(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kib = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1]);
-  return kib / 1024;
+export interface ResidentMemory {
+  /** VmRSS: resident now, every thread of the process (a Temporal worker's workflow isolates run in threads). */
+  rssMiB: number;
+  /** VmHWM: the most it has been resident since it started. */
+  peakMiB: number;
+}
+
+/** VmRSS and VmHWM from the text of /proc/<pid>/status, in MiB. */
+export function parseResidentMemory(status: string): ResidentMemory {
+  const mib = (field: string) => {
+    const kib = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1];
+    if (kib === undefined) throw new Error(`no ${field} in /proc/<pid>/status`);
+    return Number(kib) / 1024;
+  };
+  return { rssMiB: mib('VmRSS'), peakMiB: mib('VmHWM') };
+}
+
+/** Resident memory of one process (not its children: a worker has none, its isolates are threads). */
+export function residentMemory(pid: number): ResidentMemory {
+  return parseResidentMemory(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+}
+
+/** Starts the process's VmHWM over from its VmRSS (Linux ≥ 4.0); false when the kernel refuses. */
+export function resetPeakMemory(pid: number): boolean {
+  try {
+    fs.writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** CPU seconds each tree used between two readings. */

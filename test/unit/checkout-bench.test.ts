@@ -9,7 +9,7 @@ import {
 import { parseBenchOptions } from '../../bench/checkout/bench-options.js';
 import { countHistory, evenSample, LOCAL_ACTIVITY_MARKER } from '../../bench/checkout/histories.js';
 import { percentile, summarize } from '../../bench/checkout/latency.js';
-import { parseProcStat } from '../../bench/checkout/proc-stats.js';
+import { parseProcStat, parseResidentMemory } from '../../bench/checkout/proc-stats.js';
 import { formatNumber, formatTable } from '../../bench/checkout/text-table.js';
 
 describe('checkout benchmark: the pure parts', () => {
@@ -55,6 +55,13 @@ describe('checkout benchmark: the pure parts', () => {
       cutime: 3,
       cstime: 4,
     });
+  });
+
+  it('reads resident memory now and at its peak from /proc/<pid>/status, in MiB', () => {
+    const status =
+      'Name:\tnode\nVmPeak:\t 9999999 kB\nVmHWM:\t  524288 kB\nVmRSS:\t  262144 kB\nThreads:\t17\n';
+    assert.deepEqual(parseResidentMemory(status), { rssMiB: 256, peakMiB: 512 });
+    assert.throws(() => parseResidentMemory('Name:\tnode\n'), /no VmRSS/);
   });
 
   it('counts what a history costs, telling local activities from patch markers', () => {
