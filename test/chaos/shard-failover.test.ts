@@ -18,6 +18,12 @@ import { assertClean, options, untilAcknowledged } from './harness/scenario-opti
 /** The longest a dead primary may stay unreplaced (the monitor's timing aims at a few seconds). */
 const FAILOVER_BOUND_MS = 15_000;
 
+/**
+ * A primary whose postmaster alone died is restarted in place by its keeper (crash recovery, then its
+ * synchronous standbys reconnect before a commit returns): slower than a failover, and bounded apart.
+ */
+const RESTART_BOUND_MS = 30_000;
+
 const failovers: FailoverRecord[] = [];
 
 function median(values: readonly number[]): number {
@@ -61,7 +67,7 @@ describe('chaos: shards with a synchronous standby (pg_auto_failover)', function
     const report = await runScenario(
       options('g-primary-node-killed', {
         shardReplicas: 1,
-        orders: 240,
+        orders: 200,
         async faults(ctx) {
           for (const [k, shard] of [0, 1, 0, 1].entries()) {
             await untilAcknowledged(ctx, 15 + 30 * k);
@@ -113,14 +119,14 @@ describe('chaos: shards with a synchronous standby (pg_auto_failover)', function
     assert.equal(report.driver.refusedOutOfStock, 250);
   });
 
-  it('k) two standbys per shard: the primary postmaster alone is killed 4 times, its keeper alive; writes resume, nothing lost', async () => {
+  it('k) two standbys per shard: the primary postmaster alone is killed on each shard, its keeper alive; writes resume, nothing lost', async () => {
     const mine: FailoverRecord[] = [];
     const report = await runScenario(
       options('k-primary-postmaster-killed', {
         shardReplicas: 2,
-        orders: 200,
+        orders: 120,
         async faults(ctx) {
-          for (const [k, shard] of [0, 1, 0, 1].entries()) {
+          for (const [k, shard] of [0, 1].entries()) {
             await untilAcknowledged(ctx, 15 + 30 * k);
             await ctx.pause(0, 1_000);
             const record = await killPrimaryPostmaster(ctx.stack, shard);
@@ -131,11 +137,11 @@ describe('chaos: shards with a synchronous standby (pg_auto_failover)', function
       }),
     );
     assertClean(report);
-    assert.equal(mine.length, 4);
+    assert.equal(mine.length, 2);
     for (const record of mine) {
       assert.ok(
-        record.failoverMs <= FAILOVER_BOUND_MS,
-        `${describeFailover(record)}: over ${FAILOVER_BOUND_MS} ms`,
+        record.failoverMs <= RESTART_BOUND_MS,
+        `${describeFailover(record)}: over ${RESTART_BOUND_MS} ms`,
       );
     }
   });
@@ -145,7 +151,7 @@ describe('chaos: shards with a synchronous standby (pg_auto_failover)', function
     const report = await runScenario(
       options('h-primary-frozen', {
         shardReplicas: 1,
-        orders: 160,
+        orders: 120,
         async faults(ctx) {
           await untilAcknowledged(ctx, 30);
           const record = await freezePrimary(ctx.stack, Math.floor(ctx.random() * 2), 20_000);
@@ -170,7 +176,7 @@ describe('chaos: shards with a synchronous standby (pg_auto_failover)', function
     const report = await runScenario(
       options('i-standby-killed', {
         shardReplicas: 1,
-        orders: 120,
+        orders: 100,
         async faults(ctx) {
           await untilAcknowledged(ctx, 20);
           outcome = await killStandbyNode(ctx.stack, Math.floor(ctx.random() * 2), 10_000);
