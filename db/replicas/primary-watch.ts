@@ -13,7 +13,7 @@
 import postgres from 'postgres';
 import { hostsOf, singleNodeUrl } from './shard-url.js';
 
-export const PROBE_INTERVAL_MS = 1_000;
+const PROBE_INTERVAL_MS = 1_000;
 const PROBE_TIMEOUT_MS = 1_500;
 
 export interface PrimaryWatchOptions {

@@ -30,12 +30,6 @@ export function hostsOf(url: string): string[] {
   return partsOf(url).hosts;
 }
 
-/** The same URL naming `hosts` instead. */
-export function withHosts(url: string, hosts: readonly string[]): string {
-  const { scheme, user, rest } = partsOf(url);
-  return `${scheme}${user}${hosts.join(',')}${rest}`;
-}
-
 /** The same URL with `target_session_attrs` set to `attrs` (added or replaced). */
 export function withSessionAttrs(url: string, attrs: string): string {
   const { scheme, user, hosts, rest } = partsOf(url);
