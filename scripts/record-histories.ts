@@ -14,8 +14,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { WorkflowHandle } from '@temporalio/client';
-import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createTimeSkippingEnv, registerOrderSearchAttributes } from '../test/support/time-skipping.js';
+import { bundleWorkflows, WORKFLOWS_ENTRY } from '../test/support/workflow-bundles.js';
 import {
   addItem,
   type FakeWorld,
@@ -45,11 +47,16 @@ const ADDRESS = { name: 'Ada', line1: '1 Main St', city: 'Newark', postalCode: '
 
 type Handle = WorkflowHandle<typeof orderWorkflowV2>;
 
-interface Scenario {
+export interface Scenario {
   name: string;
+  /** The workflow task timeout, when the scenario needs a local step to outlive its workflow task. */
+  workflowTaskTimeout?: string;
   setUp(world: FakeWorld): void;
   run(handle: Handle, world: FakeWorld): Promise<void>;
 }
+
+/** How often a worker sends back a workflow task kept open by a local step: 80% of the 4 s task timeout. */
+const HEARTBEAT_MS = 3_200;
 
 const begin = (h: Handle, quantity: number) =>
   h.executeUpdate(beginCheckoutUpdate, { args: [{ lines: [{ itemId: 'kettle', quantity }] }] });
@@ -205,6 +212,34 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
+    name: 'update-while-a-step-outlives-its-task',
+    // The allocation outlives its workflow task: the worker sends the task back unfinished every
+    // HEARTBEAT_MS (80% of the task timeout) and takes a new one, which brings the SUBMIT sent meanwhile.
+    // The allocation then ends inside that same task. Replay hands the workflow both at once, and the
+    // SUBMIT's answer must still come before the next step, as it did live.
+    workflowTaskTimeout: '4s',
+    setUp: oneWarehouse,
+    async run(h, world) {
+      let openGate!: () => void;
+      world.allocateGate = new Promise((resolve) => {
+        openGate = resolve;
+      });
+      await begin(h, 1);
+      await pay(h);
+      while (!world.calls.includes('allocateSuborders'))
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      // Mid-way through the first task: the SUBMIT arrives with the second, the gate opens mid-way through it.
+      await new Promise((resolve) => setTimeout(resolve, HEARTBEAT_MS / 2));
+      const submitted = h.executeUpdate(submitOrderUpdate);
+      await new Promise((resolve) => setTimeout(resolve, HEARTBEAT_MS));
+      openGate();
+      await submitted;
+      const [id] = await suborders(h, 1);
+      await h.executeUpdate(shipSuborderUpdate, { args: [{ suborderId: id! }] });
+      await h.executeUpdate(deliverSuborderUpdate, { args: [{ suborderId: id! }] });
+    },
+  },
+  {
     name: 'step-past-its-bound',
     // The warehouse never answers: after the step's bound, allocations, holds and money go back.
     setUp: oneWarehouseWhere((world) => (world.warehouseDown = true)),
@@ -214,80 +249,96 @@ export const SCENARIOS: Scenario[] = [
   },
 ];
 
+/** What recording needs: a server (the time-skipping one), its CLI, and the workflow code to run. */
+export interface Recorder {
+  env: TestWorkflowEnvironment;
+  temporalCli: string;
+  workflowBundle: WorkflowBundleWithSourceMap;
+}
+
+export async function createRecorder(workflowsPath = WORKFLOWS_ENTRY): Promise<Recorder> {
+  const temporalCli = ensureTemporalCli();
+  const env = await createTimeSkippingEnv();
+  await registerOrderSearchAttributes(env);
+  const workflowBundle = await bundleWorkflows(workflowsPath);
+  return { env, temporalCli, workflowBundle };
+}
+
+/** Runs one scenario with in-memory activities; returns the order's final status and its history (JSON). */
+export async function recordScenario(
+  { env, temporalCli, workflowBundle }: Recorder,
+  scenario: Scenario,
+): Promise<{ status: string; json: string }> {
+  const world = newWorld();
+  scenario.setUp(world);
+  const queue = `record-${scenario.name}-${randomUUID().slice(0, 8)}`;
+  const orderWorker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue: queue,
+    workflowBundle,
+    activities: fakeOrderWorkerActivities(world),
+  });
+  const warehouseWorker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue: `${queue}-warehouse`,
+    activities: fakeWarehouseActivities(world),
+  });
+  const orderId = `ord_${randomUUID().replaceAll('-', '')}`;
+  return await warehouseWorker.runUntil(
+    orderWorker.runUntil(async () => {
+      const handle = await env.client.workflow.start<typeof orderWorkflowV2>(ORDER_WORKFLOW_TYPE, {
+        workflowId: orderWorkflowId(orderId),
+        taskQueue: queue,
+        ...(scenario.workflowTaskTimeout ? { workflowTaskTimeout: scenario.workflowTaskTimeout } : {}),
+        args: [
+          {
+            orderId,
+            customerId: 'c-recorded',
+            reservationTtlSeconds: 300,
+            publicBaseUrl: 'http://shop.test',
+            warehouseTaskQueue: `${queue}-warehouse`,
+          },
+        ],
+      });
+      await scenario.run(handle, world);
+      const final = await handle.result();
+      // The operator's way to export a history; the replayer reads this JSON as it is.
+      const json = execFileSync(
+        temporalCli,
+        [
+          'workflow',
+          'show',
+          '--address',
+          env.connection.options.address,
+          '--workflow-id',
+          orderWorkflowId(orderId),
+          '--output',
+          'json',
+        ],
+        { encoding: 'utf8' },
+      );
+      // Stack traces in failures name this checkout's path; recorded histories must not.
+      const portable = json.replaceAll(`${PROJECT_ROOT}/`, '/project/');
+      return { status: final.status, json: portable.endsWith('\n') ? portable : `${portable}\n` };
+    }),
+  );
+}
+
 /** Records every scenario, or only those named on the command line. */
 async function main(names: readonly string[]): Promise<void> {
   const unknown = names.filter((name) => !SCENARIOS.some((s) => s.name === name));
   if (unknown.length > 0) throw new Error(`no scenario ${unknown.join(', ')}`);
   const chosen = names.length === 0 ? SCENARIOS : SCENARIOS.filter((s) => names.includes(s.name));
-  const temporalCli = ensureTemporalCli();
-  const env = await createTimeSkippingEnv();
-  const address = env.connection.options.address;
-  await registerOrderSearchAttributes(env);
-  const workflowBundle = await bundleWorkflowCode({
-    workflowsPath: fileURLToPath(new URL('../workflows/index.ts', import.meta.url)),
-  });
+  const recorder = await createRecorder();
   fs.mkdirSync(HISTORIES_DIR, { recursive: true });
   try {
     for (const scenario of chosen) {
-      const world = newWorld();
-      scenario.setUp(world);
-      const queue = `record-${scenario.name}`;
-      const orderWorker = await Worker.create({
-        connection: env.nativeConnection,
-        taskQueue: queue,
-        workflowBundle,
-        activities: fakeOrderWorkerActivities(world),
-      });
-      const warehouseWorker = await Worker.create({
-        connection: env.nativeConnection,
-        taskQueue: `${queue}-warehouse`,
-        activities: fakeWarehouseActivities(world),
-      });
-      const orderId = `ord_${randomUUID().replaceAll('-', '')}`;
-      await warehouseWorker.runUntil(
-        orderWorker.runUntil(async () => {
-          const handle = await env.client.workflow.start<typeof orderWorkflowV2>(ORDER_WORKFLOW_TYPE, {
-            workflowId: orderWorkflowId(orderId),
-            taskQueue: queue,
-            args: [
-              {
-                orderId,
-                customerId: 'c-recorded',
-                reservationTtlSeconds: 300,
-                publicBaseUrl: 'http://shop.test',
-                warehouseTaskQueue: `${queue}-warehouse`,
-              },
-            ],
-          });
-          await scenario.run(handle, world);
-          const final = await handle.result();
-          // The operator's way to export a history; the replayer reads this JSON as it is.
-          const json = execFileSync(
-            temporalCli,
-            [
-              'workflow',
-              'show',
-              '--address',
-              address,
-              '--workflow-id',
-              orderWorkflowId(orderId),
-              '--output',
-              'json',
-            ],
-            { encoding: 'utf8' },
-          );
-          // Stack traces in failures name this checkout's path; recorded histories must not.
-          const portable = json.replaceAll(`${PROJECT_ROOT}/`, '/project/');
-          fs.writeFileSync(
-            path.join(HISTORIES_DIR, `${scenario.name}.json`),
-            portable.endsWith('\n') ? portable : `${portable}\n`,
-          );
-          console.log(`${scenario.name}: ${final.status}`);
-        }),
-      );
+      const { status, json } = await recordScenario(recorder, scenario);
+      fs.writeFileSync(path.join(HISTORIES_DIR, `${scenario.name}.json`), json);
+      console.log(`${scenario.name}: ${status}`);
     }
   } finally {
-    await env.teardown();
+    await recorder.env.teardown();
   }
 }
 

@@ -1,8 +1,9 @@
 /**
  * Every recorded history (test/histories/, written by `npm run record-histories`) must replay against
  * today's workflow code: a change that would break an order in flight fails here. Unprefixed histories
- * are of the type BEGIN starts (orderWorkflowV2); `v2-regular-gateway.` ones are of the same type before
- * its `gateway-calls-local` patch. Those of the legacy orderWorkflow and its fulfillment
+ * are of the type BEGIN starts (orderWorkflowV2); `v2-before-handlers-first.` ones are of the same type
+ * before its `handlers-answer-first` patch, and `v2-regular-gateway.` ones from further back, before its
+ * `gateway-calls-local` patch. Those of the legacy orderWorkflow and its fulfillment
  * child keep a `legacy-v<N>.` prefix (v1 before the `report-suborders-before-notify` patch, v2 after),
  * so every type still registered, and both sides of every patch, are replayed. Mutated copies of each
  * order workflow, with two steps swapped, prove the replay really checks.
@@ -10,16 +11,10 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import {
-  bundleWorkflowCode,
-  type ReplayResult,
-  Worker,
-  type WorkflowBundleWithSourceMap,
-} from '@temporalio/worker';
+import { type ReplayResult, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflows, mutantWorkflows, PROJECT_ROOT_DIR } from '../support/workflow-bundles.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const HISTORIES = path.join(ROOT, 'test', 'histories');
+const HISTORIES = path.join(PROJECT_ROOT_DIR, 'test', 'histories');
 
 interface RecordedHistory {
   file: string;
@@ -51,20 +46,6 @@ async function replayAll(workflowBundle: WorkflowBundleWithSourceMap): Promise<R
   return results;
 }
 
-/** Copies the workflow sources (and the pure domain code they import) and applies `mutate` to one file. */
-function mutantWorkflows(file: string, mutate: (source: string) => string): string {
-  const dir = fs.mkdtempSync(path.join(ROOT, '.tmp-replay-mutant-'));
-  for (const folder of ['workflows', 'domain']) {
-    fs.cpSync(path.join(ROOT, folder), path.join(dir, folder), { recursive: true });
-  }
-  const target = path.join(dir, 'workflows', file);
-  const original = fs.readFileSync(target, 'utf8');
-  const mutated = mutate(original);
-  assert.notEqual(mutated, original, 'the mutation must change the source');
-  fs.writeFileSync(target, mutated);
-  return dir;
-}
-
 describe('replay: recorded histories against today’s workflow code', function () {
   this.timeout(180_000);
 
@@ -84,6 +65,7 @@ describe('replay: recorded histories against today’s workflow code', function 
       'database-outage-retried',
       'step-failed-for-good',
       'step-past-its-bound',
+      'update-while-a-step-outlives-its-task',
     ]) {
       assert.ok(names.includes(branch), `missing history: ${branch}`);
     }
@@ -91,6 +73,13 @@ describe('replay: recorded histories against today’s workflow code', function 
       assert.ok(
         names.some((n) => n.startsWith(`${version}.`) && n.endsWith('.fulfillment')),
         `the legacy fulfillment child is recorded too (${version})`,
+      );
+    }
+    // orderWorkflowV2 before the handlers-answer-first patch: every branch.
+    for (const branch of ['happy-path-delivered', 'cancel-after-payment', 'step-failed-for-good', 'expiry']) {
+      assert.ok(
+        names.includes(`v2-before-handlers-first.${branch}`),
+        `missing history: v2-before-handlers-first.${branch}`,
       );
     }
     // orderWorkflowV2 before the gateway-calls-local patch: gateway calls as regular activities.
@@ -103,10 +92,7 @@ describe('replay: recorded histories against today’s workflow code', function 
   });
 
   it('replays every history without nondeterminism', async () => {
-    const workflowBundle = await bundleWorkflowCode({
-      workflowsPath: path.join(ROOT, 'workflows', 'index.ts'),
-      logger: quietLogger,
-    });
+    const workflowBundle = await bundleWorkflows();
     const results = await replayAll(workflowBundle);
     assert.equal(results.length, recordedHistories().length);
     const failures = results.filter((r) => r.error).map((r) => `${r.workflowId}: ${r.error?.message}`);
@@ -115,12 +101,9 @@ describe('replay: recorded histories against today’s workflow code', function 
 
   /** Replays every history against a copy of the workflows with `mutate` applied to `file`. */
   async function replayMutant(file: string, mutate: (source: string) => string): Promise<ReplayResult[]> {
-    const dir = mutantWorkflows(file, mutate);
+    const { dir, workflowsPath } = mutantWorkflows(file, mutate);
     try {
-      const workflowBundle = await bundleWorkflowCode({
-        workflowsPath: path.join(dir, 'workflows', 'index.ts'),
-        logger: quietLogger,
-      });
+      const workflowBundle = await bundleWorkflows(workflowsPath);
       return await replayAll(workflowBundle);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -134,6 +117,8 @@ describe('replay: recorded histories against today’s workflow code', function 
     'happy-path-delivered',
     'partial-shipments',
   ];
+  /** orderWorkflowV2 only: recorded after the legacy types stopped being recorded. */
+  const V2_PAST_PAYMENT = ['update-while-a-step-outlives-its-task'];
 
   function assertDiverged(results: ReplayResult[], expected: string[]): void {
     const broken = results
@@ -170,15 +155,20 @@ describe('replay: recorded histories against today’s workflow code', function 
         .replace(capture, `${capture}\n    ${confirm}`)
         .replace('/* confirm */', ''),
     );
-    // Both sides of the gateway-calls-local patch diverge. Since the patch a cancel sent while the card
-    // is authorized waits for the payment step, so that order is captured (then refunded) too.
+    // Every side of both V2 patches diverges. Since gateway-calls-local a cancel sent while the card is
+    // authorized waits for the payment step, so that order is captured (then refunded) too.
     const branches = [...PAST_PAYMENT, 'cancel-while-replanning'];
     // A failed order's histories diverge too: one failed at confirmOrder, the other got past capture.
-    assertDiverged(results, [
+    const localGateway = [
       ...branches,
       'cancel-while-authorizing',
       'step-failed-for-good',
       'step-past-its-bound',
+    ];
+    assertDiverged(results, [
+      ...localGateway,
+      ...V2_PAST_PAYMENT,
+      ...localGateway.map((name) => `v2-before-handlers-first.${name}`),
       ...branches.map((name) => `v2-regular-gateway.${name}`),
     ]);
   });
@@ -187,15 +177,7 @@ describe('replay: recorded histories against today’s workflow code', function 
     const results = await replayMutant('order/order-workflow.ts', (source) =>
       source.replace('await this.giveMoneyBack();', ''),
     );
-    assertDiverged(results, ['step-failed-for-good', 'step-past-its-bound']);
+    const failed = ['step-failed-for-good', 'step-past-its-bound'];
+    assertDiverged(results, [...failed, ...failed.map((name) => `v2-before-handlers-first.${name}`)]);
   });
 });
-
-const quietLogger = {
-  log: () => {},
-  trace: () => {},
-  debug: () => {},
-  info: () => {},
-  warn: () => {},
-  error: (message: string, meta?: Record<string, unknown>) => console.error(message, meta),
-};

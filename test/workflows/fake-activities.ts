@@ -38,6 +38,8 @@ export interface FakeWorld {
   refundGate?: Promise<void>;
   /** When set, authorizations wait for it: lets a test act while the card is being authorized. */
   authorizeGate?: Promise<void>;
+  /** When set, the warehouse split's allocation waits for it: lets a step outlive its workflow task. */
+  allocateGate?: Promise<void>;
   /** Real milliseconds each begin (reserve) step takes. */
   beginDelayMs: number;
 }
@@ -325,6 +327,8 @@ function inMemoryActivities(world: FakeWorld): AllActivities {
       return authorize(orderId, amountCents, paymentToken);
     },
     async allocateSuborders({ orderId, items, suborders }) {
+      log('allocateSuborders');
+      await world.allocateGate;
       const lostItemIds = items.filter((i) => !allocate(orderId, i.itemId, i.parts)).map((i) => i.itemId);
       if (lostItemIds.length > 0) return { ok: false, lostItemIds };
       recordSuborders(orderId, suborders);

@@ -9,7 +9,7 @@
  * capture and allocation run in one workflow task instead of three. Orders recorded before the patch keep
  * their regular gateway activities.
  */
-import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { condition, patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { CheckoutActivities } from '../../activities/checkout-activities.js';
 import type { FulfillmentActivities } from '../../activities/fulfillment-activities.js';
 import type { PaymentActivities } from '../../activities/payment-activities.js';
@@ -27,15 +27,49 @@ const untilDone = { startToCloseTimeout: STEP_TIMEOUT, retry: STEP_RETRY };
 const bounded = { ...untilDone, scheduleToCloseTimeout: FORWARD_STEP_BOUND };
 const boundedLocal = { ...untilDone, retry: { ...STEP_RETRY, maximumAttempts: FORWARD_STEP_MAX_ATTEMPTS } };
 
-export const localSteps = proxyLocalActivities<
-  CheckoutActivities & SuborderActivities & Pick<FulfillmentActivities, 'loadSplitInputs'>
->(boundedLocal);
+/**
+ * The patch after which the order lets its message handlers answer before it acts on a local step's
+ * result. A local step that outlives its workflow task (retried through a database failover) keeps the
+ * task alive by taking a new one, which may bring an update; live, the update is answered first and the
+ * step ends later in the same task. Replay hands the workflow both at once, and without this pause the
+ * order would issue its next step ahead of the update's answer: a history its own code cannot replay.
+ */
+export const HANDLERS_ANSWER_FIRST = 'handlers-answer-first';
+
+/** Waits one round of condition checks: every handler whose wait is over has answered by then. */
+async function letHandlersAnswer(): Promise<void> {
+  if (patched(HANDLERS_ANSWER_FIRST)) await condition(() => true);
+}
+
+/** The same local steps, each followed by a pause for handlers, whether it succeeded or failed. */
+function answeringFirst<Steps extends object>(steps: Steps): Steps {
+  return new Proxy(steps, {
+    get(target, name) {
+      const step = Reflect.get(target, name) as (...args: unknown[]) => Promise<unknown>;
+      return async (...args: unknown[]) => {
+        try {
+          return await step(...args);
+        } finally {
+          await letHandlersAnswer();
+        }
+      };
+    },
+  });
+}
+
+export const localSteps = answeringFirst(
+  proxyLocalActivities<
+    CheckoutActivities & SuborderActivities & Pick<FulfillmentActivities, 'loadSplitInputs'>
+  >(boundedLocal),
+);
 
 /** Compensations, and the steps after a shipment: these must happen, however long it takes. */
-export const untilDoneSteps = proxyLocalActivities<
-  Pick<CheckoutActivities, 'closeOrder' | 'releaseOrderLines'> &
-    Pick<SuborderActivities, 'cancelSuborders' | 'advanceSuborder'>
->(untilDone);
+export const untilDoneSteps = answeringFirst(
+  proxyLocalActivities<
+    Pick<CheckoutActivities, 'closeOrder' | 'releaseOrderLines'> &
+      Pick<SuborderActivities, 'cancelSuborders' | 'advanceSuborder'>
+  >(untilDone),
+);
 
 type GatewaySteps = Pick<
   PaymentActivities,
@@ -55,8 +89,8 @@ export const LOST_ALLOCATIONS_RELEASED = 'lost-allocations-released';
 export const regularPaymentSteps = proxyActivities<GatewaySteps>(untilDone);
 
 /** Authorize and capture are bounded; void and refund give money back and run until done. */
-const boundedGateway = proxyLocalActivities<GatewaySteps>(boundedLocal);
-const untilDoneGateway = proxyLocalActivities<GatewaySteps>(untilDone);
+const boundedGateway = answeringFirst(proxyLocalActivities<GatewaySteps>(boundedLocal));
+const untilDoneGateway = answeringFirst(proxyLocalActivities<GatewaySteps>(untilDone));
 export const localPaymentSteps: GatewaySteps = {
   authorizeCharge: (request) => boundedGateway.authorizeCharge(request),
   capturePayment: (request) => boundedGateway.capturePayment(request),
