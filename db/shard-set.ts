@@ -5,6 +5,7 @@ import type { DbConfig } from '../config/env.js';
 import { HashRing, shardIdForIndex } from './hash-ring.js';
 import { PrimaryWatch } from './replicas/primary-watch.js';
 import { hostsOf, withSessionAttrs } from './replicas/shard-url.js';
+import { StandbyReads } from './replicas/standby-reads.js';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
@@ -18,7 +19,10 @@ export interface Shard {
   /** The shard's primary: every write, and every read that must be current. */
   readonly sql: postgres.Sql;
   readonly db: ShardDb;
-  /** Reads that may lag a little (catalog pages): a standby when the shard has one, else the primary. */
+  /**
+   * Reads that may lag a little (catalog search): a standby that answers when the shard has one, else the
+   * primary.
+   */
   readonly replicaSql: postgres.Sql;
   readonly replicaDb: ShardDb;
   /** The connection LISTEN runs on (the primary: notifications are not replicated). */
@@ -62,18 +66,22 @@ export function createShardSet(config: DbConfig): ShardSet {
     // `primary`, whatever the URL says: postgres.js takes a PostgreSQL 14+ hot standby for `read-write`
     // (it trusts default_transaction_read_only, which a standby reports as off).
     const primaryUrl = withSessionAttrs(url, 'primary');
+    const standbyReads: StandbyReads = new StandbyReads({
+      url,
+      makePool: (poolUrl) => makePool(poolUrl),
+      primary: () => watch.sql,
+    });
     const watch = new PrimaryWatch({
       url: primaryUrl,
       connectTimeoutSeconds: config.connectTimeoutSeconds,
       makePool: (poolUrl) => makePool(poolUrl),
+      onReadings: (readings) => standbyReads.follow(readings),
     });
     watch.start();
-    const replicaSql = makePool(withSessionAttrs(url, 'prefer-standby'));
-    const replicaDb = drizzleKeepingDateParsing(replicaSql);
     const listenSql = makePool(primaryUrl, 1);
     closers.push(
       () => watch.close(),
-      () => replicaSql.end({ timeout: 5 }),
+      () => standbyReads.close(),
       () => listenSql.end({ timeout: 5 }),
     );
     return {
@@ -84,8 +92,12 @@ export function createShardSet(config: DbConfig): ShardSet {
       get db() {
         return dbOf(watch.sql);
       },
-      replicaSql,
-      replicaDb,
+      get replicaSql() {
+        return standbyReads.sql;
+      },
+      get replicaDb() {
+        return dbOf(standbyReads.sql);
+      },
       listenSql,
       url,
     };

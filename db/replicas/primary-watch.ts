@@ -21,9 +21,11 @@ export interface PrimaryWatchOptions {
   connectTimeoutSeconds: number;
   /** Makes the shard's pool for a URL (the shard's URL, or one naming its primary only). */
   makePool(url: string): postgres.Sql;
+  /** Told every round which nodes answered, and which of them takes writes. */
+  onReadings?(readings: readonly NodeReading[]): void;
 }
 
-interface Reading {
+export interface NodeReading {
   host: string;
   /** Host and postmaster start time: a restarted server is another primary. */
   identity: string;
@@ -67,8 +69,9 @@ export class PrimaryWatch {
     this.probing = true;
     try {
       const readings = (await Promise.all(hostsOf(this.options.url).map((host) => this.read(host)))).filter(
-        (reading): reading is Reading => reading !== undefined,
+        (reading): reading is NodeReading => reading !== undefined,
       );
+      this.options.onReadings?.(readings);
       const current = readings.find((r) => r.identity === this.primary);
       if (current && !current.writable) {
         // Demoted or fenced under the pool: nothing may stay connected to it.
@@ -90,7 +93,7 @@ export class PrimaryWatch {
     }
   }
 
-  private async read(host: string): Promise<Reading | undefined> {
+  private async read(host: string): Promise<NodeReading | undefined> {
     const probe = this.probeOf(host);
     try {
       const [row] = await withTimeout(

@@ -66,6 +66,50 @@ describe('a shard with a synchronous standby, seen by its clients', function () 
     assert.ok(typeof standby.lagBytes === 'number' && standby.lagBytes >= 0, JSON.stringify(standby));
   });
 
+  /** Reads through the pool for reads that may lag until one answers; how long that took, and where. */
+  async function readThroughStandbyPool(timeoutMs: number): Promise<{ tookMs: number; onStandby: boolean }> {
+    const started = Date.now();
+    for (;;) {
+      try {
+        const [row] = await Promise.race([
+          shardSet.shards[0]!.replicaSql<{ standby: boolean }[]>`select pg_is_in_recovery() as standby`,
+          new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer')), 2_000)),
+        ]);
+        return { tookMs: Date.now() - started, onStandby: row!.standby };
+      } catch (error) {
+        if (Date.now() - started > timeoutMs) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+  }
+
+  it('moves reads that may lag off a frozen standby to the primary, and back once it answers', async () => {
+    const primaryNode = await primary();
+    const standby = cluster.shards[0]!.nodes.find((node) => node.address !== primaryNode.address)!;
+    // The watch places the pool on the standby within a probe round or two.
+    const start = Date.now();
+    while (!(await readThroughStandbyPool(5_000)).onStandby) {
+      assert.ok(Date.now() - start < 10_000, 'reads reach the standby');
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    const frozen = standby.freeze();
+    let moved: { tookMs: number; onStandby: boolean };
+    try {
+      moved = await readThroughStandbyPool(15_000);
+      console.log(`      reads answered again ${moved.tookMs} ms after the standby froze`);
+      assert.equal(moved.onStandby, false, 'the only standby is frozen: the primary answers');
+      assert.ok(moved.tookMs < 8_000, `reads moved off the frozen standby in ${moved.tookMs} ms`);
+    } finally {
+      standby.thaw(frozen);
+    }
+    const thawed = Date.now();
+    while (!(await readThroughStandbyPool(5_000)).onStandby) {
+      assert.ok(Date.now() - thawed < 30_000, 'reads go back to the standby once it answers');
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    await cluster.waitUntilSettled(120_000);
+  });
+
   it('follows a frozen primary to the promoted standby, and the thawed one rejoins as a standby', async () => {
     const old = await primary();
     await writeThroughPool(5_000);
