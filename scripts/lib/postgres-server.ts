@@ -26,6 +26,10 @@ export interface PostgresServerOptions {
    */
   durable: boolean;
   startTimeoutMs?: number;
+  /** The database created at first start (default `orders`, a shard's); null creates none. */
+  database?: string | null;
+  /** Overrides of server settings (`name=value`), after the defaults. */
+  settings?: readonly string[];
   /** Called when the postmaster exits without being stopped or crashed on purpose. */
   onUnexpectedExit?: ExitListener;
 }
@@ -72,6 +76,7 @@ export class PostgresServer {
       `fsync=${durable ? 'on' : 'off'}`,
       '-c',
       `full_page_writes=${durable ? 'on' : 'off'}`,
+      ...(this.options.settings ?? []).flatMap((setting) => ['-c', setting]),
     ];
     const child = spawn(path.join(binaries.binDir, 'postgres'), args, {
       stdio: ['ignore', log, log],
@@ -150,10 +155,12 @@ export class PostgresServer {
   }
 
   private async ensureDatabase(): Promise<void> {
+    const database = this.options.database === undefined ? SHARD_DATABASE : this.options.database;
+    if (database === null) return;
     const sql = postgres(this.adminUrl(), { max: 1, onnotice: () => {} });
     try {
-      const rows = await sql`select 1 from pg_database where datname = ${SHARD_DATABASE}`;
-      if (rows.length === 0) await sql.unsafe(`create database ${SHARD_DATABASE}`);
+      const rows = await sql`select 1 from pg_database where datname = ${database}`;
+      if (rows.length === 0) await sql.unsafe(`create database ${database}`);
     } finally {
       await sql.end({ timeout: 1 });
     }
