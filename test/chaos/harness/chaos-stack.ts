@@ -1,6 +1,7 @@
 /**
  * The whole platform as separate processes on free loopback ports, with real faults: kill -9 of a
- * worker or a shard's postmaster, restart of the Temporal dev server on its database file.
+ * worker or a shard's postmaster, restart of the Temporal dev server on its database file; or, with
+ * `temporal: 'cluster'`, kill -9 of one of the Temporal cluster's services, or a restart of its database.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -19,6 +20,7 @@ import {
 } from '../../../scripts/lib/platform-processes.js';
 import { parseProvider } from '../../../scripts/lib/postgres-binaries.js';
 import { freePort, ShardCluster } from '../../../scripts/lib/shard-cluster.js';
+import { TemporalCluster } from '../../../scripts/lib/temporal-cluster/temporal-cluster.js';
 import { temporalDevServer, waitForTemporal } from '../../../scripts/lib/temporal-dev-server.js';
 
 export interface ChaosStackOptions {
@@ -33,6 +35,10 @@ export interface ChaosStackOptions {
   jwtSecret: string;
   /** Standbys per shard: 0 runs one embedded server per shard; N ≥ 1 a pg_auto_failover formation each. */
   shardReplicas?: number;
+  /** `dev` (default): the Temporal dev server; `cluster`: Temporal on its own PostgreSQL, a process per service. */
+  temporal?: 'dev' | 'cluster';
+  /** History shards of the cluster (`temporal: 'cluster'`); 4 unless told. */
+  historyShards?: number;
   log: (message: string) => void;
 }
 
@@ -48,7 +54,8 @@ export class ChaosStack {
   env: NodeJS.ProcessEnv = {};
   baseUrl = '';
   temporalAddress = '';
-  private temporal!: ManagedProcess;
+  private temporal: ManagedProcess | undefined;
+  private cluster: TemporalCluster | undefined;
   private shards!: ShardCluster | HaShardCluster;
   private readonly logStream: fs.WriteStream;
 
@@ -80,14 +87,29 @@ export class ChaosStack {
     const { dir, log } = this.options;
     const temporalPort = await freePort();
     this.temporalAddress = `127.0.0.1:${temporalPort}`;
-    this.temporal = temporalDevServer({
-      cli: this.options.temporalCli,
-      dbFile: path.join(dir, 'temporal.db'),
-      ip: '127.0.0.1',
-      port: temporalPort,
-      output: this.output('temporal'),
-    });
-    this.temporal.start();
+    if (this.options.temporal === 'cluster') {
+      const clusterDir = path.join(dir, 'temporal-cluster');
+      this.cluster = await TemporalCluster.start({
+        baseDir: clusterDir,
+        fallbackDir: fs.mkdtempSync(path.join(os.tmpdir(), 'order-platform-chaos-temporal-')),
+        historyShards: this.options.historyShards ?? 4,
+        frontendPort: temporalPort,
+        namespace: 'default',
+        provider: parseProvider(process.env['PG_PROVIDER']),
+        durable: true,
+        onProgress: log,
+        output: (name, line) => this.output(name)(line),
+      });
+    } else {
+      this.temporal = temporalDevServer({
+        cli: this.options.temporalCli,
+        dbFile: path.join(dir, 'temporal.db'),
+        ip: '127.0.0.1',
+        port: temporalPort,
+        output: this.output('temporal'),
+      });
+      this.temporal.start();
+    }
     // Crash tests need committed data to survive kill -9, so these shards are durable.
     const shardsDir = {
       baseDir: path.join(dir, 'shards'),
@@ -197,15 +219,26 @@ export class ChaosStack {
     }
   }
 
+  private get devServer(): ManagedProcess {
+    if (!this.temporal) throw new Error('this stack runs the Temporal cluster, not the dev server');
+    return this.temporal;
+  }
+
+  /** The Temporal cluster (`temporal: 'cluster'`): its services, history hosts and database. */
+  get temporalCluster(): TemporalCluster {
+    if (!this.cluster) throw new Error('this stack runs the Temporal dev server, not the cluster');
+    return this.cluster;
+  }
+
   /** Stops the Temporal dev server (SIGTERM) or kills it (SIGKILL). */
   async stopTemporal(mode: 'stop' | 'kill' = 'stop'): Promise<void> {
-    if (mode === 'kill') await this.temporal.crash();
-    else await this.temporal.stop();
+    if (mode === 'kill') await this.devServer.crash();
+    else await this.devServer.stop();
   }
 
   /** Starts it again on the same database file. */
   async startTemporal(): Promise<void> {
-    this.temporal.start();
+    this.devServer.start();
     await waitForTemporal(this.temporalAddress);
   }
 
@@ -213,7 +246,7 @@ export class ChaosStack {
     this.stopping = true;
     await Promise.allSettled([...this.processes.values()].map((p) => p.stop()));
     await this.shardSet?.close().catch(() => {});
-    await Promise.allSettled([this.temporal?.stop(), this.shards?.stop()]);
+    await Promise.allSettled([this.temporal?.stop(), this.cluster?.stop(), this.shards?.stop()]);
     this.logStream.end();
   }
 }
