@@ -10,8 +10,8 @@ import { type RunningPlatform, startPlatform, tokenFor } from './platform.js';
 import { testStack } from './stack.js';
 
 export interface PlatformSuiteOptions {
-  /** Environment of the processes, over startPlatform's defaults. */
-  env?: NodeJS.ProcessEnv;
+  /** Environment of the processes, over startPlatform's defaults; a function is read when they start. */
+  env?: NodeJS.ProcessEnv | (() => NodeJS.ProcessEnv);
   /** The processes to start: all of them unless told. */
   processes?: PlatformProcessName[];
   /** Whether to open the suite's shards (`db`); true unless told. */
@@ -34,7 +34,8 @@ export function usePlatform(options: PlatformSuiteOptions = {}): PlatformSuite {
 
   before(async () => {
     if (options.shards !== false) db = await openShards(testStack().shardUrls);
-    platform = await startPlatform(options.env, options.processes);
+    const env = typeof options.env === 'function' ? options.env() : options.env;
+    platform = await startPlatform(env, options.processes);
     if (options.operator !== undefined) operator = await tokenFor(options.operator, 'operator');
   });
 
