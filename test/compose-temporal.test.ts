@@ -1,6 +1,6 @@
 /**
- * docker-compose.yml's Temporal services, checked without a Docker engine: the server image alone on
- * its own PostgreSQL, its schema applied by a one-shot admin-tools job before the server starts, the
+ * docker-compose.yml's Temporal services, checked without a Docker engine: the server image (one container
+ * per service) on its own PostgreSQL, its schema applied by a one-shot admin-tools job before the server starts, the
  * namespace registered by another one-shot before the search attributes, and the platform started
  * only after all of them succeeded. Each check returns problems; the real file gives none and a
  * mutated copy at least one.
@@ -33,8 +33,6 @@ const NAMESPACE_JOB = 'temporal-namespace';
 const SEARCH_ATTRIBUTES_JOB = 'search-attributes';
 const UI = 'temporal-ui';
 const APP_SERVICES = ['api', 'order-worker', 'warehouse-worker'];
-/** How the server and the schema tool reach Temporal's database; both must say the same. */
-const DB_VARS = ['DB', 'DB_PORT', 'POSTGRES_USER', 'POSTGRES_PWD', 'POSTGRES_SEEDS'];
 /** Databases the server's SQL config names, and the schema directory each takes. */
 const DATABASES = { temporal: 'temporal', temporal_visibility: 'visibility' };
 
@@ -87,25 +85,40 @@ function checkSchemaJob(c: Compose): Problems {
   return problems;
 }
 
+/** The server's variable for Temporal's database, and the schema job's name for the same setting. */
+const SERVER_DB_VARS: Readonly<Record<string, string>> = {
+  TEMPORAL_DB_HOST: 'POSTGRES_SEEDS',
+  TEMPORAL_DB_PORT: 'DB_PORT',
+  TEMPORAL_DB_USER: 'POSTGRES_USER',
+  TEMPORAL_DB_PASSWORD: 'POSTGRES_PWD',
+};
+
+/** Every Temporal service container: after the schema job, on the database the job set up. */
 function checkServer(c: Compose): Problems {
   const server = c.services[SERVER];
   if (server === undefined) return [`service ${SERVER} is missing`];
-  const problems: Problems = [...needs(c, SERVER, SCHEMA_JOB, 'service_completed_successfully')];
-  const serverEnv = envOf(server);
   const jobEnv = envOf(c.services[SCHEMA_JOB]);
-  for (const name of DB_VARS) {
-    if (serverEnv[name] === undefined) problems.push(`${SERVER}: ${name} is not set`);
-    else if (serverEnv[name] !== jobEnv[name])
-      problems.push(`${SERVER} and ${SCHEMA_JOB} disagree on ${name}`);
-  }
   const dbEnv = envOf(c.services[DB_SERVICE]);
-  if (serverEnv['POSTGRES_SEEDS'] !== DB_SERVICE)
-    problems.push(`${SERVER}: POSTGRES_SEEDS must be ${DB_SERVICE}`);
-  if (
-    serverEnv['POSTGRES_USER'] !== dbEnv['POSTGRES_USER'] ||
-    serverEnv['POSTGRES_PWD'] !== dbEnv['POSTGRES_PASSWORD']
-  ) {
-    problems.push(`${SERVER}: credentials differ from ${DB_SERVICE}'s`);
+  const problems: Problems = [];
+  const services = Object.entries(c.services).filter(([, svc]) =>
+    (scalar(svc['image']) ?? '').startsWith('temporalio/server:'),
+  );
+  for (const [name, svc] of services) {
+    problems.push(...needs(c, name, SCHEMA_JOB, 'service_completed_successfully'));
+    const serverEnv = envOf(svc);
+    for (const [serverVar, jobVar] of Object.entries(SERVER_DB_VARS)) {
+      if (serverEnv[serverVar] === undefined) problems.push(`${name}: ${serverVar} is not set`);
+      else if (serverEnv[serverVar] !== jobEnv[jobVar])
+        problems.push(`${name} and ${SCHEMA_JOB} disagree on ${serverVar} (${jobVar})`);
+    }
+    if (serverEnv['TEMPORAL_DB_HOST'] !== DB_SERVICE)
+      problems.push(`${name}: TEMPORAL_DB_HOST must be ${DB_SERVICE}`);
+    if (
+      serverEnv['TEMPORAL_DB_USER'] !== dbEnv['POSTGRES_USER'] ||
+      serverEnv['TEMPORAL_DB_PASSWORD'] !== dbEnv['POSTGRES_PASSWORD']
+    ) {
+      problems.push(`${name}: credentials differ from ${DB_SERVICE}'s`);
+    }
   }
   if (healthcheckText(server) === undefined) problems.push(`${SERVER} needs a healthcheck`);
   return problems;
@@ -226,16 +239,16 @@ describe('docker-compose.yml: Temporal', () => {
         mutated((c) => {
           env(c, SCHEMA_JOB)['POSTGRES_PWD'] = 'other';
         }),
-        /disagree on POSTGRES_PWD/,
+        /disagree on TEMPORAL_DB_PASSWORD \(POSTGRES_PWD\)/,
       );
     });
     it('the server pointed at another database host', () => {
       assertBites(
         mutated((c) => {
-          env(c, SERVER)['POSTGRES_SEEDS'] = 'shard-0';
+          env(c, SERVER)['TEMPORAL_DB_HOST'] = 'shard-0';
           env(c, SCHEMA_JOB)['POSTGRES_SEEDS'] = 'shard-0';
         }),
-        /POSTGRES_SEEDS must be temporal-db/,
+        /temporal: TEMPORAL_DB_HOST must be temporal-db/,
       );
     });
     it('a namespace job for another namespace', () => {

@@ -22,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { ENV_VARS, type EnvVarSpec, loadConfig, type ProcessRole } from '../config/env.js';
 import { PLATFORM_ENTRY_POINTS } from '../scripts/lib/platform-processes.js';
+import { TEMPORAL_CONFIG_DIR } from '../scripts/lib/temporal-cluster/temporal-cluster.js';
 import {
   argv,
   assertBites,
@@ -70,8 +71,9 @@ const SEARCH_ATTRIBUTES_SERVICE = 'search-attributes';
 const TEMPORAL_FRONTEND_PORT = 7233;
 /** Port PostgreSQL listens on inside the official image. */
 const POSTGRES_CONTAINER_PORT = 5432;
-/** Working directory of the server image: a relative DYNAMIC_CONFIG_FILE_PATH starts there. */
-const TEMPORAL_WORKDIR = '/etc/temporal';
+/** Where the Temporal service containers find the repository's config/temporal (`--root` + `--config`). */
+const TEMPORAL_CONFIG_MOUNT = '/etc/order-platform/temporal';
+const TEMPORAL_SERVER_IMAGE = 'temporalio/server:';
 const REQUIRED_DYNAMIC_CONFIG = [
   'frontend.enableUpdateWorkflowExecution',
   'frontend.enableExecuteMultiOperation',
@@ -469,9 +471,9 @@ function checkWorkerShutdown(c: Compose): Problems {
 /** The file `temporal` reads as dynamic config, and that it enables updates and update-with-start. */
 function checkDynamicConfig(c: Compose, root: string): Problems {
   const temporal = c.services[TEMPORAL_SERVICE];
-  const configured = envOf(temporal)['DYNAMIC_CONFIG_FILE_PATH'];
-  if (configured === undefined) return [`${TEMPORAL_SERVICE}: DYNAMIC_CONFIG_FILE_PATH is not set`];
-  const inContainer = path.posix.resolve(TEMPORAL_WORKDIR, configured);
+  const configured = envOf(temporal)['TEMPORAL_DYNAMIC_CONFIG'];
+  if (configured === undefined) return [`${TEMPORAL_SERVICE}: TEMPORAL_DYNAMIC_CONFIG is not set`];
+  const inContainer = path.posix.resolve('/', configured);
   let file: string | undefined;
   for (const v of volumesOf(temporal)) {
     const src = hostPath(root, v.source);
@@ -504,6 +506,54 @@ function checkDynamicConfig(c: Compose, root: string): Problems {
       );
     if (!enabled)
       problems.push(`dynamic config ${path.relative(root, file)} does not enable ${key} for all namespaces`);
+  }
+  return problems;
+}
+
+/**
+ * Temporal runs as one container per service (frontend = `temporal`, matching, worker, at least two history
+ * hosts), each the server image started on the repository's config/temporal, the directory
+ * `TEMPORAL=cluster npm start` uses, with the same database and history-shard count.
+ */
+function checkTemporalServices(c: Compose, root: string): Problems {
+  const problems: Problems = [];
+  const servers = Object.entries(c.services).filter(([, svc]) =>
+    (scalar(svc['image']) ?? '').startsWith(TEMPORAL_SERVER_IMAGE),
+  );
+  const roles = new Map<string, string[]>();
+  for (const [name, svc] of servers) {
+    const role = argv(svc['command'])[0] ?? '<none>';
+    roles.set(role, [...(roles.get(role) ?? []), name]);
+    const mount = volumesOf(svc).find((v) => v.target === TEMPORAL_CONFIG_MOUNT);
+    const source = hostPath(root, mount?.source);
+    if (source !== path.join(root, TEMPORAL_CONFIG_DIR)) {
+      problems.push(`${name}: ${TEMPORAL_CONFIG_MOUNT} must be the repository's ${TEMPORAL_CONFIG_DIR}`);
+    }
+    const script = scriptOf(svc, root).replace(/\s+/g, ' ');
+    if (!/--root \/etc\/order-platform --config temporal --env cluster\b/.test(script)) {
+      problems.push(`${name}: does not start the server on ${TEMPORAL_CONFIG_MOUNT}/cluster.yaml`);
+    }
+    if (!/--service "?\$1"?/.test(script))
+      problems.push(`${name}: does not pass its command on as --service`);
+  }
+  if (roles.get('frontend')?.[0] !== TEMPORAL_SERVICE) {
+    problems.push(
+      `the frontend must be the ${TEMPORAL_SERVICE} service (clients use ${TEMPORAL_SERVICE}:7233)`,
+    );
+  }
+  for (const role of ['matching', 'worker']) {
+    if (!roles.has(role)) problems.push(`no Temporal ${role} service`);
+  }
+  if ((roles.get('history') ?? []).length < 2) problems.push('fewer than two Temporal history hosts');
+  for (const name of ['TEMPORAL_HISTORY_SHARDS', 'TEMPORAL_DB_HOST', 'TEMPORAL_FRONTEND_ADDRESS']) {
+    const values = new Set(servers.map(([, svc]) => envOf(svc)[name]));
+    if (values.size !== 1 || values.has(undefined)) {
+      problems.push(`${name} must be set, and the same, on every Temporal service`);
+    }
+  }
+  const config = path.join(root, TEMPORAL_CONFIG_DIR, 'cluster.yaml');
+  if (!existsSync(config) || !readFileSync(config, 'utf8').startsWith('# enable-template')) {
+    problems.push(`${TEMPORAL_CONFIG_DIR}/cluster.yaml is missing or not a template`);
   }
   return problems;
 }
@@ -680,6 +730,10 @@ describe('docker-compose.yml', () => {
 
     it('workers get longer to stop than their shutdown grace', () => {
       assert.deepEqual(checkWorkerShutdown(compose), []);
+    });
+
+    it('Temporal runs a container per service, all on the config `TEMPORAL=cluster npm start` uses', () => {
+      assert.deepEqual(checkTemporalServices(compose, ROOT), []);
     });
 
     it('the dynamic config mounted into temporal enables updates and update-with-start', () => {
@@ -907,6 +961,27 @@ describe('docker-compose.yml', () => {
       assertBites(problems, /warehouse-worker: stop_grace_period 10s/);
     });
 
+    it('a Temporal topology that drifts from the local one', () => {
+      const oneHistory = mutate((c) => {
+        delete c.services['temporal-history-2'];
+      });
+      assertBites(checkTemporalServices(oneHistory, ROOT), /fewer than two Temporal history hosts/);
+      const ownConfig = mutate((c) => {
+        svcOf(c, 'temporal-matching')['volumes'] = [`./docker:${TEMPORAL_CONFIG_MOUNT}:ro`];
+      });
+      assertBites(checkTemporalServices(ownConfig, ROOT), /temporal-matching: .* must be the repository's/);
+      const otherShards = mutate((c) => {
+        svcOf(c, 'temporal-history-1')['environment'] = {
+          ...envOf(svcOf(c, 'temporal-history-1')),
+          TEMPORAL_HISTORY_SHARDS: '4',
+        };
+      });
+      assertBites(
+        checkTemporalServices(otherShards, ROOT),
+        /TEMPORAL_HISTORY_SHARDS must be set, and the same/,
+      );
+    });
+
     it('the dynamic config not mounted, or not enabling update-with-start', () => {
       const unmounted = mutate((c) => {
         svcOf(c, TEMPORAL_SERVICE)['volumes'] = [];
@@ -921,7 +996,7 @@ describe('docker-compose.yml', () => {
         );
         const disabled = mutate((c) => {
           svcOf(c, TEMPORAL_SERVICE)['volumes'] = [
-            `./dc.yaml:${envOf(svcOf(c, TEMPORAL_SERVICE))['DYNAMIC_CONFIG_FILE_PATH']}:ro`,
+            `./dc.yaml:${envOf(svcOf(c, TEMPORAL_SERVICE))['TEMPORAL_DYNAMIC_CONFIG']}:ro`,
           ];
         });
         assertBites(

@@ -22,8 +22,9 @@ import { setUpTemporalSchema } from './temporal-schema.js';
 
 export const DEFAULT_HISTORY_SHARDS = 16;
 export const HISTORY_HOSTS = 2;
-const CONFIG_DIR = path.join('config', 'temporal');
-const DYNAMIC_CONFIG = path.join(PROJECT_ROOT, CONFIG_DIR, 'dynamic-config.yaml');
+/** The server's config directory in the repository: cluster.yaml and dynamic-config.yaml (compose mounts it too). */
+export const TEMPORAL_CONFIG_DIR = path.join('config', 'temporal');
+const DYNAMIC_CONFIG = path.join(PROJECT_ROOT, TEMPORAL_CONFIG_DIR, 'dynamic-config.yaml');
 const NAMESPACE_RETENTION = '3 days';
 const ALREADY_EXISTS = 6;
 
@@ -99,7 +100,7 @@ export class TemporalCluster {
           '--root',
           PROJECT_ROOT,
           '--config',
-          CONFIG_DIR,
+          TEMPORAL_CONFIG_DIR,
           '--env',
           'cluster',
           '--allow-no-auth',
@@ -175,6 +176,7 @@ function clusterEnv(ports: ClusterPorts, historyShards: number): NodeJS.ProcessE
     TEMPORAL_BIND_IP: '127.0.0.1',
     TEMPORAL_BROADCAST_IP: '127.0.0.1',
     TEMPORAL_FRONTEND_PORT: host(ports.frontend),
+    TEMPORAL_FRONTEND_ADDRESS: `127.0.0.1:${ports.frontend.grpc}`,
     TEMPORAL_FRONTEND_HTTP_PORT: String(ports.frontendHttp),
     TEMPORAL_DYNAMIC_CONFIG: DYNAMIC_CONFIG,
   };
