@@ -1,8 +1,8 @@
 /**
  * The Temporal server as separate programs, for the cluster topology (`TEMPORAL=cluster`): the server, its
  * SQL schema tool and the Web UI server, each built once with `go install` from the Go module proxy at the
- * versions the pinned CLI embeds, and kept under ~/.cache/order-platform/ with the schema files and the UI's
- * config they need (both come with the modules' sources).
+ * versions the pinned CLI embeds, and kept under ~/.cache/order-platform/ with the schema files the SQL tool
+ * applies (they come with the server module's sources).
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -22,8 +22,6 @@ export interface TemporalServerBinaries {
   uiServer: string;
   /** `schema/postgresql/v12` of the server's module: `temporal/` and `visibility/`, each with `versioned/`. */
   postgresSchemaDir: string;
-  /** The UI server's root: its `config/` holds the templated `docker.yaml` it is started with. */
-  uiRoot: string;
 }
 
 function cacheRoot(): string {
@@ -37,7 +35,6 @@ function layout(root: string): TemporalServerBinaries {
     sqlTool: path.join(root, 'bin', 'temporal-sql-tool'),
     uiServer: path.join(root, 'bin', 'temporal-ui-server'),
     postgresSchemaDir: path.join(root, 'schema', 'postgresql', 'v12'),
-    uiRoot: path.join(root, 'ui'),
   };
 }
 
@@ -76,10 +73,6 @@ export function ensureTemporalServer(log: (message: string) => void = console.er
   copyTree(
     path.join(modules, `${SERVER_MODULE}@v${TEMPORAL_SERVER_VERSION}`, 'schema', 'postgresql', 'v12'),
     found.postgresSchemaDir,
-  );
-  copyTree(
-    path.join(modules, 'github.com', 'temporalio', 'ui-server', `v2@v${TEMPORAL_UI_VERSION}`, 'config'),
-    path.join(found.uiRoot, 'config'),
   );
   fs.writeFileSync(path.join(root, COMPLETE_MARKER), `${TEMPORAL_SERVER_VERSION}\n`);
   log(`Temporal server ${TEMPORAL_SERVER_VERSION} ready in ${root}`);

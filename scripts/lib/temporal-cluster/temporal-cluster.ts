@@ -191,7 +191,7 @@ function uiServer(
   const proc: ManagedProcess = new ManagedProcess({
     name: 'temporal-ui',
     command: binaries.uiServer,
-    args: ['--root', binaries.uiRoot, '--config', 'config', '--env', 'docker', 'start'],
+    args: ['--root', PROJECT_ROOT, '--config', TEMPORAL_CONFIG_DIR, '--env', 'ui', 'start'],
     env: {
       ...process.env,
       TEMPORAL_ADDRESS: `127.0.0.1:${ports.frontend.grpc}`,
