@@ -1,25 +1,23 @@
 /**
- * `npm run bench -- [flags]` (flags: bench/checkout/bench-options.ts). Starts the platform on free
- * ports, warms up, then measures the checkout over HTTP (closed loop, flash sale), the Temporal ceiling
- * of the order's shape on the same server, and the order worker's memory with many open checkouts.
- * Prints tables and writes JSON and an SVG chart to bench/results/.
+ * `npm run bench -- [flags]` (flags: bench/checkout/bench-options.ts). For each Temporal topology asked
+ * (the dev server, the cluster with N history shards), starts the platform on free ports, warms up, then
+ * measures the checkout over HTTP (closed loop; on the first topology also the flash sale), the Temporal
+ * ceiling of the order's shape on the same server, and (first topology) the order worker's memory with many
+ * open checkouts; then stops it. Prints tables, the topologies side by side, and writes JSON and an SVG
+ * chart to bench/results/.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
 // @ts-expect-error plain .mjs without type declarations
 import { ensureTemporalCli } from '../scripts/install-temporal-cli.mjs';
 import { PROJECT_ROOT } from '../scripts/lib/project-paths.js';
-import { seedBenchCatalog } from './checkout/bench-catalog.js';
 import { renderChart } from './checkout/bench-chart.js';
-import { type BenchOptions, type Phase, parseBenchOptions, USAGE } from './checkout/bench-options.js';
+import { type BenchOptions, parseBenchOptions, USAGE } from './checkout/bench-options.js';
 import { type BenchReport, renderReport } from './checkout/bench-report.js';
-import { BenchStack } from './checkout/bench-stack.js';
-import type { PhaseContext } from './checkout/checkout-phases.js';
-import { ceilingPhase, flashPhase, loopPhase, openOrdersPhase } from './checkout/measured-phases.js';
-import { waitUntilQuiet } from './checkout/quiet.js';
 import { say } from './checkout/say.js';
+import { runTopologies } from './checkout/topologies.js';
+import { compareTopologies } from './checkout/topology-comparison.js';
 
 const JWT_SECRET = 'bench-jwt-secret';
 /** Longer than any run, so no checkout of the open-orders phase expires while it is measured. */
@@ -49,35 +47,17 @@ async function main(): Promise<void> {
   const startedAt = new Date().toISOString();
   const loadAverageAtStart = os.loadavg();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'order-platform-bench-run-'));
-  say(`starting the platform in ${dir}`);
-  const stack = await BenchStack.start({
-    dir,
-    temporalCli: ensureTemporalCli() as string,
-    shardCount: options.shards,
-    jwtSecret: JWT_SECRET,
-    reservationTtlSeconds: RESERVATION_TTL_SECONDS,
-    log: say,
-  });
-  const connection = await Connection.connect({ address: stack.temporalAddress });
-  const client = new Client({ connection });
+  // Open to the postgres user when running as root, so the databases stay in here and go with it.
+  fs.chmodSync(dir, 0o755);
   try {
-    const catalog = await seedBenchCatalog(stack.repos, {
-      loopItems: options.loopItems,
-      flashUnits: options.flashUnits,
+    const runs = await runTopologies({
+      options,
+      dir,
+      temporalCli: options.topologies.some((t) => t.kind === 'dev') ? (ensureTemporalCli() as string) : '',
+      jwtSecret: JWT_SECRET,
+      reservationTtlSeconds: RESERVATION_TTL_SECONDS,
       runId: startedAt.replace(/\D/g, ''),
     });
-    const context: PhaseContext = { baseUrl: stack.baseUrl, jwtSecret: JWT_SECRET };
-    /** Runs the phase unless skipped, once what the previous phase left behind is done. */
-    const run = async <T>(phase: Phase, measure: () => Promise<T>): Promise<T | null> => {
-      if (options.skip.has(phase)) return null;
-      const waited = await waitUntilQuiet(stack.pids());
-      if (waited > 5) say(`waited ${waited.toFixed(0)} s for the platform to finish earlier work`);
-      return measure();
-    };
-    const loop = await run('loop', () => loopPhase(stack, client, context, catalog, options));
-    const flash = await run('flash', () => flashPhase(stack, context, catalog, options));
-    const ceiling = await run('ceiling', () => ceilingPhase(stack, client, options, loop));
-    const openOrders = await run('open-orders', () => openOrdersPhase(stack, context, catalog, options));
     const report: BenchReport = {
       startedAt,
       finishedAt: new Date().toISOString(),
@@ -89,27 +69,25 @@ async function main(): Promise<void> {
         node: process.version,
       },
       flowShape: options.ceilingShape,
-      loop,
-      flash,
-      ceiling,
-      openOrders,
-      crashes: stack.crashes,
+      runs,
+      comparison: compareTopologies(runs),
     };
     console.log(`\n${renderReport(report)}\n`);
-    for (const [label, samples] of [
-      ['loop', loop?.errorSamples],
-      ['flash', flash?.errorSamples],
-      ['ceiling', ceiling?.errorSamples],
-      ['open orders', openOrders?.errorSamples],
-    ] as const) {
-      if (samples?.length)
-        console.log(`${label} errors, first ${samples.length}:\n  ${samples.join('\n  ')}`);
+    for (const run of runs) {
+      for (const [label, samples] of [
+        ['loop', run.loop?.errorSamples],
+        ['flash', run.flash?.errorSamples],
+        ['ceiling', run.ceiling?.errorSamples],
+        ['open orders', run.openOrders?.errorSamples],
+      ] as const) {
+        if (samples?.length)
+          console.log(`${run.topology} ${label} errors, first ${samples.length}:\n  ${samples.join('\n  ')}`);
+      }
     }
     for (const file of await writeResults(report, options.outDir))
       say(`wrote ${path.relative(PROJECT_ROOT, file)}`);
+    if (runs.some((run) => run.error !== null)) process.exitCode = 1;
   } finally {
-    await connection.close();
-    await stack.stop();
     if (options.keep) say(`kept ${dir}`);
     else fs.rmSync(dir, { recursive: true, force: true });
   }
