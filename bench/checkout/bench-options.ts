@@ -1,9 +1,17 @@
 /** Command-line flags of `npm run bench`, with the defaults of the issue's figures. */
 import { parseArgs } from 'node:util';
 import { assertValidShape, type FlowShape, ORDER_FLOW_SHAPE, STEP_KEYS } from '../ceiling/flow-shape.js';
+import { DEFAULT_TOPOLOGIES, parseTopologies, type Topology } from './topology.js';
 
 export const PHASES = ['loop', 'flash', 'ceiling', 'open-orders'] as const;
 export type Phase = (typeof PHASES)[number];
+/** Phases measured on the first topology listed only (the others run the closed loop and the ceiling). */
+export const FIRST_TOPOLOGY_ONLY: readonly Phase[] = ['flash', 'open-orders'];
+
+/** The phases skipped on the topology at `index` of the list: those asked, and the first topology's own. */
+export function skippedOn(skip: ReadonlySet<Phase>, index: number): Set<Phase> {
+  return new Set([...skip, ...(index === 0 ? [] : FIRST_TOPOLOGY_ONLY)]);
+}
 
 export interface BenchOptions {
   warmupSeconds: number;
@@ -19,6 +27,8 @@ export interface BenchOptions {
   openOrdersConcurrency: number;
   historySample: number;
   shards: number;
+  /** Each gets a fresh platform, one after the other, in this order. */
+  topologies: Topology[];
   skip: ReadonlySet<Phase>;
   outDir: string;
   keep: boolean;
@@ -39,6 +49,9 @@ export const USAGE = `npm run bench -- [flags]
   --open-orders-concurrency N  shoppers beginning them (64)
   --history-sample N        placed orders whose histories are read (20)
   --shards N                PostgreSQL shards (2, as npm start)
+  --topologies a,b          Temporal topologies, each on a fresh platform in turn (${DEFAULT_TOPOLOGIES}):
+                            dev = the dev server, cluster:N = the cluster with N history shards; the flash
+                            sale and the open orders run on the first one only
   --skip a,b                phases to skip: ${PHASES.join(', ')}
   --out DIR                 where the JSON and the chart go (bench/results)
   --keep                    keep the scratch directory (Temporal database, shard data, process log)
@@ -68,6 +81,7 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
       'open-orders-concurrency': flag,
       'history-sample': flag,
       shards: flag,
+      topologies: flag,
       skip: flag,
       out: flag,
       keep: { type: 'boolean', default: false },
@@ -95,6 +109,7 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
     openOrdersConcurrency: positive('open-orders-concurrency', values['open-orders-concurrency'], 64),
     historySample: positive('history-sample', values['history-sample'], 20),
     shards: positive('shards', values.shards, 2),
+    topologies: parseTopologies(values.topologies ?? DEFAULT_TOPOLOGIES),
     skip: skip as Set<Phase>,
     outDir: values.out ?? 'bench/results',
     keep: values.keep ?? false,

@@ -3,6 +3,7 @@ import type { FlowShape } from '../ceiling/flow-shape.js';
 import type { HistoryCounts } from './histories.js';
 import type { LatencySummary } from './latency.js';
 import { type Cell, formatNumber, formatTable } from './text-table.js';
+import { renderComparison, type TopologyComparison } from './topology-comparison.js';
 
 export interface HistoryCost {
   sampled: number;
@@ -78,18 +79,33 @@ export interface OpenOrdersReport {
   workerPeakSince: 'phase start' | 'process start';
 }
 
+/** What one topology measured, on a platform of its own. */
+export interface TopologyRun {
+  /** `dev` or `cluster:<history shards>`. */
+  topology: string;
+  startedAt: string;
+  finishedAt: string;
+  loadAverageAtStart: number[];
+  loadAverageAtEnd: number[];
+  /** Why its figures are missing or partial (its platform did not start, a phase threw); null when it ran. */
+  error: string | null;
+  loop: LoopReport | null;
+  flash: FlashReport | null;
+  ceiling: CeilingReport | null;
+  openOrders: OpenOrdersReport | null;
+  /** Processes that exited on their own during its run. */
+  crashes: string[];
+}
+
 export interface BenchReport {
   startedAt: string;
   finishedAt: string;
   command: string;
   machine: { cpus: number; loadAverageAtStart: number[]; loadAverageAtEnd: number[]; node: string };
   flowShape: FlowShape;
-  loop: LoopReport | null;
-  flash: FlashReport | null;
-  ceiling: CeilingReport | null;
-  openOrders: OpenOrdersReport | null;
-  /** Processes that exited on their own during the run. */
-  crashes: string[];
+  /** One per topology, in the order they ran. */
+  runs: TopologyRun[];
+  comparison: TopologyComparison[];
 }
 
 const ms = (value: number) => Math.round(value);
@@ -163,8 +179,18 @@ function historyTable(loop: LoopReport | null, ceiling: CeilingReport | null): s
   );
 }
 
-/** The report as the tables printed at the end of a run. */
+/** The report as the tables printed at the end: each topology's, then the topologies side by side. */
 export function renderReport(report: BenchReport): string {
+  const sections = report.runs.map(
+    (run) => `== ${run.topology} ==\n\n${run.error ? `failed: ${run.error}\n\n` : ''}${renderRun(run)}`,
+  );
+  if (report.runs.length > 1)
+    sections.push(`== topologies side by side ==\n\n${renderComparison(report.comparison)}`);
+  return sections.join('\n\n');
+}
+
+/** One topology's tables. */
+export function renderRun(report: TopologyRun): string {
   const { loop, flash, ceiling, openOrders } = report;
   const out: string[] = [];
   if (loop || ceiling) {
