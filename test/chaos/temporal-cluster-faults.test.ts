@@ -12,12 +12,13 @@ import { runScenario } from './harness/run-scenario.js';
 import { assertClean, options, untilAcknowledged } from './harness/scenario-options.js';
 
 /**
- * The reservation window here. A payment whose workflow task is lost with a Temporal service (its update aborted)
- * is answered again when the shopper retries, seconds later; with the other scenarios' 12 s window the reservation
- * can lapse first, and an expiry does not yet undo what the lost task did (docs/temporal-cluster.md, "Known gap").
- * 30 s, still far below production's, leaves the retry room.
+ * The reservation window here. A payment update whose workflow task is lost as its history shard moves (a host
+ * killed or back) is lost with it: the shopper's call waits out the update's 30 s RPC deadline, then sends the
+ * payment again, and the order runs the payment's steps again (each finds its effect done). With a window shorter
+ * than that the reservation can lapse first, and an expiry does not undo what the lost task did (docs/temporal-
+ * cluster.md, "Known gap"); 60 s, still far below production's, leaves the retry room.
  */
-const RESERVATION_TTL_SECONDS = 30;
+const RESERVATION_TTL_SECONDS = 60;
 
 /** The longest the surviving history host may take to own a dead host's shards (membership, then acquisition). */
 const TAKEOVER_BOUND_MS = 45_000;
