@@ -13,7 +13,7 @@ export interface FulfillmentActivityDeps {
   warehouses: Pick<WarehouseRepository, 'listWarehouses'>;
   warehouseStock: Pick<
     WarehouseStockRepository,
-    'getAvailability' | 'allocateItem' | 'releaseAllocation' | 'shipAllocation'
+    'getAvailability' | 'listAllocations' | 'allocateItem' | 'releaseAllocation' | 'shipAllocation'
   >;
   suborders: Pick<SuborderRepository, 'createSuborders' | 'transitionSuborder'>;
 }
@@ -26,12 +26,30 @@ interface AllocationRef {
 
 export function createFulfillmentActivities(deps: FulfillmentActivityDeps) {
   return {
-    /** What the split planner needs: warehouses with their coordinates and per-warehouse availability. */
-    async loadSplitInputs(itemIds: string[]) {
-      const [warehouses, availability] = await Promise.all([
+    /**
+     * What the split planner needs: warehouses with their coordinates and per-warehouse availability. With
+     * `orderId`, the units that order already holds count as available to it: an allocation step whose result
+     * was lost with its workflow task has taken them, and the plan made again must still find them (the step
+     * then keeps those allocations), or an order short of stock would wait for the units it holds itself.
+     */
+    async loadSplitInputs(itemIds: string[], orderId?: string) {
+      const [warehouses, levels, held] = await Promise.all([
         deps.warehouses.listWarehouses(),
         deps.warehouseStock.getAvailability(itemIds),
+        orderId === undefined
+          ? []
+          : Promise.all(itemIds.map((itemId) => deps.warehouseStock.listAllocations(orderId, itemId))),
       ]);
+      const own = new Map<string, number>();
+      for (const allocation of held.flat()) {
+        if (allocation.status !== 'ALLOCATED') continue;
+        const key = `${allocation.itemId}/${allocation.warehouseId}`;
+        own.set(key, (own.get(key) ?? 0) + allocation.quantity);
+      }
+      const availability = levels.map((level) => ({
+        ...level,
+        available: level.available + (own.get(`${level.itemId}/${level.warehouseId}`) ?? 0),
+      }));
       return {
         warehouses: warehouses.map((w) => ({
           warehouseId: w.warehouseId,

@@ -50,7 +50,7 @@ const dir = path.join(PROJECT_ROOT, '.data', 'chaos', stamp);
 const reportFile = values.report ?? path.join(dir, 'report.json');
 const loadDeadline = Date.now() + minutes * 60_000;
 
-const FAULTS: ((ctx: FaultContext) => Promise<void>)[] = [
+const FAULTS: ((ctx: FaultContext) => Promise<unknown>)[] = [
   (ctx) => ctx.killAndRestart('order-worker', 1_000 + Math.floor(ctx.random() * 5_000)),
   (ctx) => ctx.killAndRestart('warehouse-worker', 1_000 + Math.floor(ctx.random() * 5_000)),
   (ctx) => ctx.killAndRestart('api', 1_000 + Math.floor(ctx.random() * 3_000)),
@@ -64,7 +64,7 @@ const FAULTS: ((ctx: FaultContext) => Promise<void>)[] = [
     ),
 ];
 
-function killShard(ctx: FaultContext): Promise<void> {
+function killShard(ctx: FaultContext): Promise<unknown> {
   const index = Math.floor(ctx.random() * 2);
   const down = 5_000 + Math.floor(ctx.random() * 20_000);
   return ctx.fault(
@@ -78,7 +78,7 @@ function killShard(ctx: FaultContext): Promise<void> {
 const failovers: FailoverRecord[] = [];
 
 /** The primary node of a shard killed; it is restarted once a standby took over and rejoins as a standby. */
-function killPrimary(ctx: FaultContext): Promise<void> {
+function killPrimary(ctx: FaultContext): Promise<unknown> {
   const index = Math.floor(ctx.random() * 2);
   return ctx.fault(
     `kill -9 shard-${index} primary node`,

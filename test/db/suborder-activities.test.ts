@@ -1,10 +1,12 @@
 /**
  * orderWorkflowV2's allocation step retried after its worker died: the lost attempt allocated the item
  * in one warehouse, the new plan (made from availability that already counts that allocation) names
- * another. The step keeps what is allocated, records the split from it, and takes no unit twice.
+ * another. The step keeps what is allocated, records the split from it, and takes no unit twice. And when the
+ * lost attempt took the last units, the planning step still shows them to that order.
  */
 import assert from 'node:assert/strict';
 import { createCheckoutActivities } from '../../activities/checkout-activities.js';
+import { createFulfillmentActivities } from '../../activities/fulfillment-activities.js';
 import { createSuborderActivities } from '../../activities/suborder-activities.js';
 import { createRepositories } from '../../db/repositories/index.js';
 import type { ShardSet } from '../../db/shard-set.js';
@@ -65,5 +67,57 @@ describe('allocation step (orderWorkflowV2) retried with another plan', () => {
       suborders.map((s) => s.warehouseId),
       ['wh-test-a'],
     );
+  });
+
+  it('shows the order the units its lost attempt holds, so a plan made again finds the last units', async () => {
+    const checkout = createCheckoutActivities(repos);
+    const split = createSuborderActivities(repos);
+    const fulfillment = createFulfillmentActivities(repos);
+    const itemId = await createStockedItem(shardSet, { a: 2, b: 0 });
+    const order = { orderId: uniqueId('ord'), customerId: uniqueId('c') };
+    const expiresAt = new Date(Date.now() + 300_000).toISOString();
+    await checkout.beginOrder({ ...order, expiresAt, lines: [{ itemId, quantity: 2 }] });
+    await checkout.startPaying({
+      ...order,
+      shippingAddress: {
+        name: 'Ada',
+        line1: '1 Main St',
+        city: 'Newark',
+        postalCode: '07102',
+        country: 'US',
+      },
+    });
+    await checkout.confirmOrder({ ...order, itemIds: [itemId] });
+    const plan = {
+      ...order,
+      items: [{ itemId, parts: [{ warehouseId: 'wh-test-a', quantity: 2 }] }],
+      suborders: [{ warehouseId: 'wh-test-a', lines: [{ itemId, quantity: 2 }] }],
+    };
+    await split.allocateSuborders(plan);
+
+    const levels = async (orderId?: string) =>
+      (await fulfillment.loadSplitInputs([itemId], orderId)).availability
+        .map((l) => [l.warehouseId, l.available])
+        .sort();
+    assert.deepEqual(await levels(), [
+      ['wh-test-a', 0],
+      ['wh-test-b', 0],
+    ]);
+    assert.deepEqual(
+      await levels(order.orderId),
+      [
+        ['wh-test-a', 2],
+        ['wh-test-b', 0],
+      ],
+      'its own units count for the order',
+    );
+    assert.deepEqual(await split.allocateSuborders(plan), {
+      ok: true,
+      allocated: [{ itemId, parts: [{ warehouseId: 'wh-test-a', quantity: 2 }] }],
+    });
+    const [level] = (await repos.warehouseStock.getAvailability([itemId])).filter(
+      (l) => l.warehouseId === 'wh-test-a',
+    );
+    assert.equal(level?.available, 0, 'taken once');
   });
 });

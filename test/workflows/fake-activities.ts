@@ -282,13 +282,19 @@ function inMemoryActivities(world: FakeWorld): AllActivities {
       ledger(orderId, 'REFUND', amountCents);
       return { refundId: 'ref-1' };
     },
-    async loadSplitInputs(itemIds) {
+    async loadSplitInputs(itemIds, orderId) {
       log('loadSplitInputs');
+      // Like the real step: the units the order itself holds count as available to it.
+      const held = (itemId: string, warehouseId: string) => {
+        const allocation =
+          orderId === undefined ? undefined : world.allocations.get(key(orderId, itemId, warehouseId));
+        return allocation?.status === 'ALLOCATED' ? allocation.quantity : 0;
+      };
       const availability = itemIds.flatMap((itemId) =>
         [...(world.warehouseStock.get(itemId) ?? new Map()).entries()].map(([warehouseId, available]) => ({
           warehouseId,
           itemId,
-          available,
+          available: available + held(itemId, warehouseId),
         })),
       );
       return { warehouses: WAREHOUSES, availability };

@@ -480,6 +480,29 @@ describe('order workflow (mocked activities, time-skipping server)', function ()
       assert.equal((await settled(handle)).status, 'CANCELLED');
     });
   });
+  it('the split counts the units its own lost allocation holds: the last unit, taken by an attempt whose task was lost, ships', async () => {
+    const world = newWorld();
+    addItem(world, 'desk', 9000, { 'wh-east': 1 });
+    await withWorkers(world, async (start) => {
+      const { orderId, handle } = await start();
+      await begin(handle, [{ itemId: 'desk', quantity: 1 }]);
+      // An earlier run of the split allocated the last unit, then its workflow task was lost (a Temporal history
+      // host died before recording it): the warehouse shows none left when the split runs again.
+      world.allocations.set(`${orderId}|desk|wh-east`, { quantity: 1, status: 'ALLOCATED' });
+      world.warehouseStock.get('desk')!.set('wh-east', 0);
+      await pay(handle);
+      assert.equal((await handle.executeUpdate(submitOrderUpdate)).status, 'PENDING');
+      const [suborderId] = await suborderIds(handle, 1);
+      assert.equal(suborderId, `${orderId}.wh-east`);
+      await handle.executeUpdate(shipSuborderUpdate, { args: [{ suborderId: suborderId! }] });
+      await handle.executeUpdate(deliverSuborderUpdate, { args: [{ suborderId: suborderId! }] });
+      assert.equal((await settled(handle)).status, 'DELIVERED');
+      assert.equal(world.calls.filter((c) => c === 'loadSplitInputs').length, 1, 'planned once');
+      assert.equal(world.warehouseStock.get('desk')!.get('wh-east'), 0, 'the unit was taken once');
+      assert.equal(world.allocations.get(`${orderId}|desk|wh-east`)?.status, 'SHIPPED');
+    });
+  });
+
   it('a cancel sent while the card is being authorized is applied once the payment step ends: refunded, released', async () => {
     const world = newWorld();
     let openGate!: () => void;

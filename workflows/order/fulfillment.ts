@@ -116,7 +116,10 @@ export class Fulfillment {
     const { orderId, customerId } = this.order;
     let remaining = lines;
     while (remaining.length > 0) {
-      const stock = await localSteps.loadSplitInputs(remaining.map((l) => l.itemId));
+      const stock = await localSteps.loadSplitInputs(
+        remaining.map((l) => l.itemId),
+        orderId,
+      );
       const plan = planSplitTo(address, remaining, stock);
       if (!plan.ok) {
         if (await condition(() => this.order.cancelRequested(), REPLAN_DELAY_MS)) return false;

@@ -19,6 +19,7 @@ import {
   waitForHealthy,
 } from '../../../scripts/lib/platform-processes.js';
 import { parseProvider } from '../../../scripts/lib/postgres-binaries.js';
+import { PostgresServer } from '../../../scripts/lib/postgres-server.js';
 import { freePort, ShardCluster } from '../../../scripts/lib/shard-cluster.js';
 import { TemporalCluster } from '../../../scripts/lib/temporal-cluster/temporal-cluster.js';
 import { temporalDevServer, waitForTemporal } from '../../../scripts/lib/temporal-dev-server.js';
@@ -99,6 +100,15 @@ export class ChaosStack {
         durable: true,
         onProgress: log,
         output: (name, line) => this.output(name)(line),
+        onUnexpectedExit: (proc, code, signal) => {
+          if (this.stopping) return;
+          this.crashes.push(
+            `${proc.name} exited on its own (${signal ?? `code ${code}`}); see ${this.logFile}`,
+          );
+          setTimeout(() => {
+            if (!this.stopping) void restarted(proc).catch((error) => log(`${proc.name}: ${error}`));
+          }, 1_000);
+        },
       });
     } else {
       this.temporal = temporalDevServer({
@@ -206,17 +216,7 @@ export class ChaosStack {
 
   /** Starts the shard again on the same data directory (PostgreSQL runs crash recovery). */
   async restartShard(index: number): Promise<void> {
-    const server = this.servers[index]!;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await server.start();
-        return;
-      } catch (error) {
-        // Orphaned backends of the killed postmaster can hold its shared memory for a moment.
-        if (attempt >= 10) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 1_000));
-      }
-    }
+    await restartPostgres(this.servers[index]!);
   }
 
   private get devServer(): ManagedProcess {
@@ -228,6 +228,11 @@ export class ChaosStack {
   get temporalCluster(): TemporalCluster {
     if (!this.cluster) throw new Error('this stack runs the Temporal dev server, not the cluster');
     return this.cluster;
+  }
+
+  /** Starts the Temporal cluster's database again on its data directory (after `temporalCluster.db.crash()`). */
+  async restartTemporalDb(): Promise<void> {
+    await restartPostgres(this.temporalCluster.db);
   }
 
   /** Stops the Temporal dev server (SIGTERM) or kills it (SIGKILL). */
@@ -249,4 +254,24 @@ export class ChaosStack {
     await Promise.allSettled([this.temporal?.stop(), this.cluster?.stop(), this.shards?.stop()]);
     this.logStream.end();
   }
+}
+
+/** Starts a killed PostgreSQL server again on its data directory (it runs crash recovery first). */
+async function restartPostgres(server: PostgresServer): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await server.start();
+      return;
+    } catch (error) {
+      // Orphaned backends of the killed postmaster can hold its shared memory for a moment.
+      if (attempt >= 10) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  }
+}
+
+/** A supervisor's restart of one of the Temporal cluster's processes that exited on its own. */
+async function restarted(proc: ManagedProcess | PostgresServer): Promise<void> {
+  if (proc instanceof PostgresServer) await restartPostgres(proc);
+  else proc.start();
 }

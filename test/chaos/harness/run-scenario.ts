@@ -30,8 +30,13 @@ export interface FaultContext {
   /** Sleeps a seeded random time in [minMs, maxMs]. */
   pause(minMs: number, maxMs: number): Promise<void>;
   /** Runs `inject`, waits, runs `clear`, and measures how long orders take to move again. */
-  fault(name: string, inject: () => Promise<void>, downMs: number, clear: () => Promise<void>): Promise<void>;
-  killAndRestart(name: PlatformProcessName, downMs: number): Promise<void>;
+  fault(
+    name: string,
+    inject: () => Promise<void>,
+    downMs: number,
+    clear: () => Promise<void>,
+  ): Promise<FaultRecord>;
+  killAndRestart(name: PlatformProcessName, downMs: number): Promise<FaultRecord>;
   log(message: string): void;
 }
 
@@ -53,6 +58,10 @@ export interface ScenarioOptions {
   paymentLatencyMs?: number;
   /** Standbys per shard (pg_auto_failover); 0 or absent: one server per shard. */
   shardReplicas?: number;
+  /** `dev` (default): the Temporal dev server; `cluster`: Temporal on its own PostgreSQL, a process per service. */
+  temporal?: 'dev' | 'cluster';
+  /** History shards of the Temporal cluster (`temporal: 'cluster'`); the stack's default when absent. */
+  historyShards?: number;
   /** Fixed intent for every shopper (flash sale); default a mix. */
   intent?: Intent;
   faults(context: FaultContext): Promise<void>;
@@ -95,6 +104,8 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRep
     ...(options.paymentLatencyMs === undefined ? {} : { paymentLatencyMs: options.paymentLatencyMs }),
     jwtSecret: JWT_SECRET,
     ...(options.shardReplicas === undefined ? {} : { shardReplicas: options.shardReplicas }),
+    ...(options.temporal === undefined ? {} : { temporal: options.temporal }),
+    ...(options.historyShards === undefined ? {} : { historyShards: options.historyShards }),
     log,
   });
   // Ctrl-C stops every server this run started before the process exits.
@@ -215,6 +226,7 @@ function faultContext(
       faults.push(record);
       record.recoveryMs = await recoveryAfter(stack, clearedAt);
       log(`recovered from ${name} in ${record.recoveryMs ?? 'n/a'} ms`);
+      return record;
     },
     killAndRestart(name, downMs) {
       return context.fault(
