@@ -92,7 +92,8 @@ export async function freePortRun(count: number): Promise<number> {
   throw new Error(`could not find ${count} consecutive free ports`);
 }
 
-function portIsFree(port: number): Promise<boolean> {
+/** Whether a loopback port can be bound now. */
+export function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = net.createServer();
     server.unref();

@@ -3,8 +3,7 @@
  * restart finds its database and its services where it left them.
  */
 import fs from 'node:fs';
-import net from 'node:net';
-import { freePort } from '../shard-cluster.js';
+import { freePort, portIsFree } from '../shard-cluster.js';
 
 /** Temporal stores a membership port as a smallint: it must be below 32768, under the kernel's free ports. */
 const MEMBERSHIP_PORTS = { from: 20_000, to: 32_767 };
@@ -16,15 +15,6 @@ async function freeMembershipPort(): Promise<number> {
     if (await portIsFree(port)) return port;
   }
   throw new Error('no free port below 32768 for Temporal membership');
-}
-
-function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.unref();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
 }
 
 export interface ServicePorts {
