@@ -26,20 +26,7 @@ describe('allocation step (orderWorkflowV2) retried with another plan', () => {
     const checkout = createCheckoutActivities(repos);
     const split = createSuborderActivities(repos);
     const itemId = await createStockedItem(shardSet, { a: 5, b: 5 });
-    const order = { orderId: uniqueId('ord'), customerId: uniqueId('c') };
-    const expiresAt = new Date(Date.now() + 300_000).toISOString();
-    await checkout.beginOrder({ ...order, expiresAt, lines: [{ itemId, quantity: 2 }] });
-    await checkout.startPaying({
-      ...order,
-      shippingAddress: {
-        name: 'Ada',
-        line1: '1 Main St',
-        city: 'Newark',
-        postalCode: '07102',
-        country: 'US',
-      },
-    });
-    await checkout.confirmOrder({ ...order, itemIds: [itemId] });
+    const order = await confirmedOrder(checkout, itemId);
 
     const plan = (warehouseId: string) => ({
       ...order,
@@ -74,20 +61,7 @@ describe('allocation step (orderWorkflowV2) retried with another plan', () => {
     const split = createSuborderActivities(repos);
     const fulfillment = createFulfillmentActivities(repos);
     const itemId = await createStockedItem(shardSet, { a: 2, b: 0 });
-    const order = { orderId: uniqueId('ord'), customerId: uniqueId('c') };
-    const expiresAt = new Date(Date.now() + 300_000).toISOString();
-    await checkout.beginOrder({ ...order, expiresAt, lines: [{ itemId, quantity: 2 }] });
-    await checkout.startPaying({
-      ...order,
-      shippingAddress: {
-        name: 'Ada',
-        line1: '1 Main St',
-        city: 'Newark',
-        postalCode: '07102',
-        country: 'US',
-      },
-    });
-    await checkout.confirmOrder({ ...order, itemIds: [itemId] });
+    const order = await confirmedOrder(checkout, itemId);
     const plan = {
       ...order,
       items: [{ itemId, parts: [{ warehouseId: 'wh-test-a', quantity: 2 }] }],
@@ -121,3 +95,20 @@ describe('allocation step (orderWorkflowV2) retried with another plan', () => {
     assert.equal(level?.available, 0, 'taken once');
   });
 });
+
+/** An order for two units of the item, paid for and confirmed: where the warehouse split starts. */
+async function confirmedOrder(checkout: ReturnType<typeof createCheckoutActivities>, itemId: string) {
+  const order = { orderId: uniqueId('ord'), customerId: uniqueId('c') };
+  const expiresAt = new Date(Date.now() + 300_000).toISOString();
+  await checkout.beginOrder({ ...order, expiresAt, lines: [{ itemId, quantity: 2 }] });
+  const shippingAddress = {
+    name: 'Ada',
+    line1: '1 Main St',
+    city: 'Newark',
+    postalCode: '07102',
+    country: 'US',
+  };
+  await checkout.startPaying({ ...order, shippingAddress });
+  await checkout.confirmOrder({ ...order, itemIds: [itemId] });
+  return order;
+}
