@@ -5,15 +5,16 @@
  * Safe to run twice: every effect is keyed by the order id (and the item), and business outcomes are
  * returned as typed results, not thrown.
  */
+import { InvalidTransitionError } from '../db/errors.js';
 import type { CatalogRepository } from '../db/repositories/catalog-repository.js';
 import type { OrderRepository, OrderTransition } from '../db/repositories/order-repository.js';
 import type { StockRepository } from '../db/repositories/stock-repository.js';
 import { groupByShard, type ShardSet } from '../db/shard-set.js';
 import type { OrderLine, ShortLine } from '../domain/order-lines.js';
-import type { OrderStatus } from '../domain/order-status.js';
+import { type OrderStatus, TERMINAL_ORDER_STATUSES } from '../domain/order-status.js';
 import type { ShippingAddress } from '../domain/shipping-address.js';
 import type { BeginOrderResult } from '../domain/step-results.js';
-import { businessErrorsAsFailures } from './failures.js';
+import { businessErrorsAsFailures, toActivityFailure } from './failures.js';
 import { shortLinesOf } from './short-lines.js';
 
 export interface CheckoutActivityDeps {
@@ -123,6 +124,27 @@ export function createCheckoutActivities(deps: CheckoutActivityDeps) {
     ): Promise<void> {
       await releaseAll(order.orderId, order.itemIds);
       await transition(order, order.status, { failureReason: order.failureReason });
+    },
+
+    /**
+     * An order no payment reached closes (EXPIRED, CANCELLED) from wherever a workflow task lost after it
+     * took one left the row: RESERVED, PAYING, or PENDING with its holds committed (their allocations given
+     * back before). The holds go back. A row that lost task closed (declined, cancelled, failed) keeps its
+     * end. Returns the status the row ends with.
+     */
+    async closeUnpaidOrder(
+      order: OrderKey & { itemIds: string[]; status: 'EXPIRED' | 'CANCELLED' },
+    ): Promise<OrderStatus> {
+      await releaseAll(order.orderId, order.itemIds);
+      try {
+        return (await deps.orders.transitionOrder({ ...order, to: order.status })).status;
+      } catch (error) {
+        const closedBefore = TERMINAL_ORDER_STATUSES.find(
+          (status) => error instanceof InvalidTransitionError && error.from === status,
+        );
+        if (closedBefore) return closedBefore;
+        throw toActivityFailure(error);
+      }
     },
 
     /** Payment details arrived: PAYING, with the address the order ships to. */

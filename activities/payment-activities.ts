@@ -3,7 +3,7 @@
  * retried activity, a replayed workflow or a duplicate request never charges twice.
  */
 import { ApplicationFailure } from '@temporalio/activity';
-import type { AuthorizationResult } from '../domain/step-results.js';
+import type { AuthorizationResult, ReturnedPayment } from '../domain/step-results.js';
 import { InvalidPaymentTokenError, type PaymentGateway } from '../payment-gateway/gateway.js';
 import { businessErrorsAsFailures, FAILURE, toActivityFailure } from './failures.js';
 
@@ -70,6 +70,27 @@ export function createPaymentActivities({ gateway }: PaymentActivityDeps) {
       return businessErrorsAsFailures(() =>
         gateway.refund({ ...request, idempotencyKey: paymentKey(request.orderId, 'refund') }),
       );
+    },
+
+    /**
+     * Gives back whatever the gateway holds under the order's authorization key, for a workflow that never
+     * recorded the authorization (its task was lost): a capture is refunded, an authorization voided, with
+     * the keys the workflow's own refund and void use. Run again, it finds that done and does nothing.
+     */
+    async returnHeldPayment(request: OrderRef): Promise<ReturnedPayment> {
+      const held = await businessErrorsAsFailures(() =>
+        gateway.findAuthorization({ ...request, idempotencyKey: paymentKey(request.orderId, 'authorize') }),
+      );
+      if (!held) return { held: false };
+      const { authorizationId, capturedCents, refundedCents } = held;
+      const returned = { held: true, authorizationId, capturedCents } as const;
+      if (capturedCents === 0) {
+        if (!held.voided) await activities.voidPayment({ ...request, authorizationId });
+        return { ...returned, outcome: 'VOIDED', refundedCents: 0 };
+      }
+      const amountCents = capturedCents - refundedCents;
+      if (amountCents > 0) await activities.refundPayment({ ...request, authorizationId, amountCents });
+      return { ...returned, outcome: 'REFUNDED', refundedCents: capturedCents };
     },
   };
   return activities;

@@ -4,9 +4,11 @@
  * lost after they took effect, for a status the order has already moved past: the repository treats both
  * as done (`alreadyPast`).
  *
- * RESERVED → PAYMENT_FAILED and PAYING → EXPIRED are allowed but taken by neither workflow type: they are
- * kept only for tolerance. FAILED: a step of the order failed for good (a permanent error, or its bound
- * ran out) before anything shipped; its stock was given back and its payment voided or refunded.
+ * RESERVED → PAYMENT_FAILED is allowed but taken by neither workflow type: it is kept only for tolerance.
+ * PAYING or PENDING → EXPIRED: an order that expires while a workflow task lost after taking its payment
+ * left the row there; everything that task took is given back first. FAILED: a step of the order failed
+ * for good (a permanent error, or its bound ran out) before anything shipped; its stock was given back and
+ * its payment voided or refunded.
  */
 export const ORDER_STATUSES = [
   'RESERVED',
@@ -25,7 +27,7 @@ export type OrderStatus = (typeof ORDER_STATUSES)[number];
 export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
   RESERVED: ['PAYING', 'EXPIRED', 'CANCELLED', 'PAYMENT_FAILED', 'FAILED'],
   PAYING: ['PENDING', 'PAYMENT_FAILED', 'CANCELLED', 'EXPIRED', 'FAILED'],
-  PENDING: ['PARTIALLY_SHIPPED', 'SHIPPED', 'CANCELLED', 'FAILED'],
+  PENDING: ['PARTIALLY_SHIPPED', 'SHIPPED', 'CANCELLED', 'EXPIRED', 'FAILED'],
   PARTIALLY_SHIPPED: ['SHIPPED'],
   SHIPPED: ['DELIVERED'],
   DELIVERED: [],

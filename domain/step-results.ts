@@ -18,3 +18,17 @@ export type AllocationResult =
 export type AuthorizationResult =
   | { ok: true; authorizationId: string }
   | { ok: false; declineReason: string };
+
+/**
+ * What giving back a payment the workflow never recorded found: no authorization, or one now voided (never
+ * captured) or whose capture is now refunded.
+ */
+export type ReturnedPayment =
+  | { held: false }
+  | {
+      held: true;
+      authorizationId: string;
+      outcome: 'VOIDED' | 'REFUNDED';
+      capturedCents: number;
+      refundedCents: number;
+    };

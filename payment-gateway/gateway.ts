@@ -53,12 +53,29 @@ export interface RefundRequest extends AuthorizationCall {
   amountCents: number;
 }
 
+/** Names an authorization by the idempotency key it was made with, for a caller that never got its id. */
+export interface AuthorizationLookup {
+  idempotencyKey: string;
+  customerId: string;
+  orderId: string;
+}
+
+/** What an authorization holds now: the money captured, refunded, or the hold voided. */
+export interface HeldAuthorization {
+  authorizationId: string;
+  capturedCents: number;
+  refundedCents: number;
+  voided: boolean;
+}
+
 export interface PaymentGateway {
   tokenize(request: TokenizeRequest): Promise<PaymentToken>;
   authorize(request: AuthorizeRequest): Promise<AuthorizeResult>;
   capture(request: CaptureRequest): Promise<{ captureId: string }>;
   void(request: VoidRequest): Promise<void>;
   refund(request: RefundRequest): Promise<{ refundId: string }>;
+  /** The authorization made under the key, as it stands; undefined when none succeeded. Moves no money. */
+  findAuthorization(request: AuthorizationLookup): Promise<HeldAuthorization | undefined>;
 }
 
 /** The provider could not be reached or failed transiently: safe to retry with the same key. */

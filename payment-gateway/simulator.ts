@@ -7,6 +7,7 @@
  * A call goes: latency → maybe an outage (nothing happens) → the recorded answer if the key was seen, else
  * the checks and the effect, recorded once → maybe a lost response (the effect stays). Tokenize only
  * validates and signs; it has no latency or faults because it records nothing and the API calls it inline.
+ * A lookup (findAuthorization) records nothing either, but has the latency and the outage of a call.
  *
  * Capture, void and refund are checked against the order's ledger rows before they are recorded; the check
  * and the record are not one transaction, so two concurrent calls with different keys for one order could
@@ -201,6 +202,17 @@ export function createSimulatedGateway(deps: SimulatedGatewayDeps): PaymentGatew
         return succeeded(key, { customerId, orderId, operation: 'REFUND', amountCents });
       });
       return { refundId: referenceOf(entry) };
+    },
+
+    async findAuthorization({ idempotencyKey: key, customerId, orderId }) {
+      assertRequest(key, customerId, orderId, 0);
+      await faults.beforeEffect('lookup');
+      const entry = await recorded(customerId, key, { operation: 'AUTHORIZE', orderId });
+      if (entry?.outcome !== 'SUCCEEDED') return undefined;
+      const authorizationId = referenceOf(entry);
+      const state = await stateOf(customerId, orderId, authorizationId);
+      const { capturedCents, refundedCents, voided } = state;
+      return { authorizationId, capturedCents, refundedCents, voided };
     },
   };
 }

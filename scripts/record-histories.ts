@@ -86,6 +86,31 @@ const oneWarehouseWhere = (change: (world: FakeWorld) => void) => (world: FakeWo
   change(world);
 };
 
+/**
+ * What a workflow task that took the payment did before it was lost, through the same steps: it ran every
+ * one up to the split, and its update's acceptance was lost with it, so the order waits for payment again.
+ */
+async function loseTaskThatTookPayment(h: Handle, world: FakeWorld): Promise<void> {
+  const { orderId, customerId, totalCents, lines } = await h.query(orderStateQuery);
+  const steps = fakeOrderWorkerActivities(world);
+  const key = { orderId, customerId };
+  const units = lines.map(({ itemId, quantity }) => ({ itemId, quantity }));
+  await steps.startPaying({ ...key, shippingAddress: ADDRESS });
+  const authorized = await steps.authorizeCharge({ ...key, amountCents: totalCents, paymentToken: 'tok_ok' });
+  if (!authorized.ok) throw new Error('the lost task must have authorized the card');
+  await steps.confirmOrder({ ...key, itemIds: units.map((l) => l.itemId) });
+  await steps.capturePayment({
+    ...key,
+    authorizationId: authorized.authorizationId,
+    amountCents: totalCents,
+  });
+  await steps.allocateSuborders({
+    ...key,
+    items: units.map(({ itemId, quantity }) => ({ itemId, parts: [{ warehouseId: 'wh-east', quantity }] })),
+    suborders: [{ warehouseId: 'wh-east', lines: units }],
+  });
+}
+
 /** Begins a checkout and does nothing more: what follows is the workflow's own doing. */
 const onlyBegin = (name: string, quantity: number): Scenario => ({
   name,
@@ -133,6 +158,15 @@ export const SCENARIOS: Scenario[] = [
     async run(h) {
       await begin(h, 1);
       await h.signal(cancelSignal, { reason: 'changed my mind' });
+    },
+  },
+  {
+    name: 'expiry-after-a-lost-payment-task',
+    // The reservation lapses with the lost task's payment, holds and split in place: all given back.
+    setUp: oneWarehouse,
+    async run(h, world) {
+      await begin(h, 2);
+      await loseTaskThatTookPayment(h, world);
     },
   },
   {

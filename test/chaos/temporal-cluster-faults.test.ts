@@ -15,8 +15,9 @@ import { assertClean, options, untilAcknowledged } from './harness/scenario-opti
  * The reservation window here. A payment update whose workflow task is lost as its history shard moves (a host
  * killed or back) is lost with it: the shopper's call waits out the update's 30 s RPC deadline, then sends the
  * payment again, and the order runs the payment's steps again (each finds its effect done). With a window shorter
- * than that the reservation can lapse first, and an expiry does not undo what the lost task did (docs/temporal-
- * cluster.md, "Known gap"); 60 s, still far below production's, leaves the retry room.
+ * than that the reservation can lapse first, and the order expires, giving back what the lost task did (docs/
+ * temporal-cluster.md, "an expiry after a lost payment task"); 60 s, still far below production's, leaves the
+ * retry room, so that the shopper's order is placed.
  */
 const RESERVATION_TTL_SECONDS = 60;
 

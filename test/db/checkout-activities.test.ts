@@ -147,6 +147,24 @@ describe('checkout activities (orderWorkflowV2) on the real shards', () => {
     );
   });
 
+  it('closing an unpaid order a lost task moved on: from PENDING with its holds committed, or kept as that task closed it', async () => {
+    const { a, b, order } = await begunOnBothShards(3, [1, 2]);
+    await steps.startPaying({ ...order, shippingAddress });
+    await steps.confirmOrder({ ...order, itemIds: [a, b] });
+    assert.equal(await steps.closeUnpaidOrder({ ...order, itemIds: [a, b], status: 'EXPIRED' }), 'EXPIRED');
+    assert.equal(await steps.closeUnpaidOrder({ ...order, itemIds: [a, b], status: 'EXPIRED' }), 'EXPIRED');
+    assert.deepEqual([await available(a), await available(b)], [3, 3], 'the committed holds back, once');
+
+    const declined = await begunOnBothShards(3, [1, 1]);
+    const itemIds = [declined.a, declined.b];
+    await steps.startPaying({ ...declined.order, shippingAddress });
+    await steps.closeOrder({ ...declined.order, itemIds, status: 'PAYMENT_FAILED' });
+    const kept = await steps.closeUnpaidOrder({ ...declined.order, itemIds, status: 'CANCELLED' });
+    assert.equal(kept, 'PAYMENT_FAILED');
+    const row = await repos.orders.getOrder(declined.order.customerId, declined.order.orderId);
+    assert.equal(row?.status, 'PAYMENT_FAILED');
+  });
+
   it('names unknown items and holds nothing', async () => {
     const [a] = await itemsOnBothShards(2, 2);
     const result = await steps.beginOrder({

@@ -95,7 +95,7 @@ describe('order repository (customer shard)', () => {
     await payments.recordOnce(`${orderId}:capture`, { ...charge, operation: 'CAPTURE' });
     assert.deepEqual(await checkInvariants(shardSet, { itemIds: [], orderIds: [orderId] }), []);
     await assert.rejects(
-      orders.transitionOrder({ customerId, orderId, to: 'EXPIRED' }),
+      orders.transitionOrder({ customerId, orderId, to: 'PAYMENT_FAILED' }),
       InvalidTransitionError,
     );
     // A step re-run after a lost workflow task (PAYING was set, then PENDING) finds the order past it.

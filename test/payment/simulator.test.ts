@@ -407,6 +407,39 @@ describe('payment simulator (customer shard ledger)', () => {
     });
   });
 
+  describe('finding an authorization by its key', () => {
+    it('answers what it holds as it changes, nothing for a key that authorized nothing, and records nothing', async () => {
+      const g = gateway();
+      const order = await newOrder(g, TEST_CARDS.approve, 3_000);
+      const lookup = { customerId: order.customerId, orderId: order.orderId, idempotencyKey: order.orderId };
+      assert.equal(await g.findAuthorization(lookup), undefined, 'never used');
+      const auth = await g.authorize(order);
+      assert.ok(auth.status === 'AUTHORIZED');
+      const { authorizationId } = auth;
+      const held = { authorizationId, capturedCents: 0, refundedCents: 0, voided: false };
+      assert.deepEqual(await g.findAuthorization(lookup), held);
+      const ref = { customerId: order.customerId, orderId: order.orderId, authorizationId };
+      await g.capture({ ...ref, amountCents: 3_000, idempotencyKey: `${order.orderId}:capture` });
+      await g.refund({ ...ref, amountCents: 3_000, idempotencyKey: `${order.orderId}:refund` });
+      assert.deepEqual(await g.findAuthorization(lookup), {
+        ...held,
+        capturedCents: 3_000,
+        refundedCents: 3_000,
+      });
+      assert.equal((await ledger.listForOrder(order.customerId, order.orderId)).length, 3);
+
+      const declined = await newOrder(g, TEST_CARDS.decline);
+      await g.authorize(declined);
+      const { customerId, orderId, idempotencyKey } = declined;
+      assert.equal(await g.findAuthorization({ customerId, orderId, idempotencyKey }), undefined, 'declined');
+      await assert.rejects(
+        g.findAuthorization({ ...lookup, idempotencyKey: `${order.orderId}:capture` }),
+        IdempotencyKeyConflictError,
+        'a key of another operation',
+      );
+    });
+  });
+
   describe('latency and injected failures', () => {
     it('waits the configured latency on every money-moving call, not on tokenize', async () => {
       const waits: number[] = [];

@@ -1,8 +1,9 @@
 /**
  * Every recorded history (test/histories/, written by `npm run record-histories`) must replay against
  * today's workflow code: a change that would break an order in flight fails here. Unprefixed histories
- * are of the type BEGIN starts (orderWorkflowV2); `v2-before-handlers-first.` ones are of the same type
- * before its `handlers-answer-first` patch, and `v2-regular-gateway.` ones from further back, before its
+ * are of the type BEGIN starts (orderWorkflowV2); `v2-before-lost-payment-undone.` ones are of the same
+ * type before its `lost-payment-undone` patch, `v2-before-handlers-first.` ones before its
+ * `handlers-answer-first` patch, and `v2-regular-gateway.` ones from further back, before its
  * `gateway-calls-local` patch. Those of the legacy orderWorkflow and its fulfillment
  * child keep a `legacy-v<N>.` prefix (v1 before the `report-suborders-before-notify` patch, v2 after),
  * so every type still registered, and both sides of every patch, are replayed. Mutated copies of each
@@ -57,6 +58,7 @@ describe('replay: recorded histories against today’s workflow code', function 
       'cancel-while-authorizing',
       'happy-path-delivered',
       'expiry',
+      'expiry-after-a-lost-payment-task',
       'payment-declined',
       'cancel-before-payment',
       'cancel-after-payment',
@@ -73,6 +75,13 @@ describe('replay: recorded histories against today’s workflow code', function 
       assert.ok(
         names.some((n) => n.startsWith(`${version}.`) && n.endsWith('.fulfillment')),
         `the legacy fulfillment child is recorded too (${version})`,
+      );
+    }
+    // orderWorkflowV2 before the lost-payment-undone patch: an unpaid order closed as it was.
+    for (const branch of ['expiry', 'cancel-before-payment']) {
+      assert.ok(
+        names.includes(`v2-before-lost-payment-undone.${branch}`),
+        `missing history: v2-before-lost-payment-undone.${branch}`,
       );
     }
     // orderWorkflowV2 before the handlers-answer-first patch: every branch.
@@ -179,5 +188,16 @@ describe('replay: recorded histories against today’s workflow code', function 
     );
     const failed = ['step-failed-for-good', 'step-past-its-bound'];
     assertDiverged(results, [...failed, ...failed.map((name) => `v2-before-handlers-first.${name}`)]);
+  });
+
+  it('fails when an unpaid order closes as it did before lost-payment-undone (its histories are recorded)', async () => {
+    const results = await replayMutant('order/order-workflow.ts', (source) =>
+      source.replace(
+        'if (!patched(LOST_PAYMENT_UNDONE)) return this.close(status);',
+        'return this.close(status);',
+      ),
+    );
+    // Every unpaid order recorded since the patch diverges, whether or not a lost task had taken a payment.
+    assertDiverged(results, ['expiry', 'cancel-before-payment', 'expiry-after-a-lost-payment-task']);
   });
 });

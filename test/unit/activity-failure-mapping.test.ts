@@ -237,7 +237,7 @@ describe('activity failure mapping: the real activity factories in a MockActivit
         ['setOrderStatus (orders.transitionOrder)', new NotFoundError('order', 'ord-1'), FAILURE.notFound],
         [
           'closeOrder (orders.transitionOrder)',
-          new InvalidTransitionError('order', 'ord-1', 'PENDING', 'EXPIRED'),
+          new InvalidTransitionError('order', 'ord-1', 'PENDING', 'PAYMENT_FAILED'),
           FAILURE.invalidTransition,
         ],
         [

@@ -8,7 +8,7 @@ describe('order statuses: alreadyPast', () => {
     assert.equal(alreadyPast('DELIVERED', 'PAYING'), true);
     assert.equal(alreadyPast('CANCELLED', 'PENDING'), true);
     assert.equal(alreadyPast('PAYING', 'PENDING'), false, 'not yet there');
-    assert.equal(alreadyPast('EXPIRED', 'PENDING'), false, 'another branch');
+    assert.equal(alreadyPast('PAYMENT_FAILED', 'PENDING'), false, 'another branch');
     assert.equal(alreadyPast('PAYING', 'PAYING'), false, 'the same status is a repeat, not past');
   });
 

@@ -23,6 +23,8 @@ export interface FakeWorld {
   suborderStatuses: Map<string, string>;
   /** The gateway's ledger: like the real gateway's idempotency keys, one entry per order and operation. */
   payments: { op: string; amountCents: number }[];
+  /** The ledger's keys, `<orderId>:<operation>`, each with its amount. */
+  paymentKeys: Map<string, number>;
   notified: string[];
   calls: string[];
   declineCards: Set<string>;
@@ -59,6 +61,7 @@ export function newWorld(): FakeWorld {
     orderStatuses: [],
     suborderStatuses: new Map(),
     payments: [],
+    paymentKeys: new Map(),
     notified: [],
     calls: [],
     declineCards: new Set(),
@@ -162,11 +165,10 @@ function inMemoryActivities(world: FakeWorld): AllActivities {
       lines: lines.map((l) => ({ ...l, priceCents: world.prices.get(l.itemId)! })),
     };
   };
-  const paymentKeys = new Set<string>();
   /** Records a gateway operation once per order, as the real gateway's idempotency key does. */
   const ledger = (orderId: string, op: string, amountCents: number) => {
-    if (paymentKeys.has(`${orderId}:${op}`)) return;
-    paymentKeys.add(`${orderId}:${op}`);
+    if (world.paymentKeys.has(`${orderId}:${op}`)) return;
+    world.paymentKeys.set(`${orderId}:${op}`, amountCents);
     world.payments.push({ op, amountCents });
   };
   const authorize = async (orderId: string, amountCents: number, paymentToken: string) => {
@@ -282,6 +284,18 @@ function inMemoryActivities(world: FakeWorld): AllActivities {
       ledger(orderId, 'REFUND', amountCents);
       return { refundId: 'ref-1' };
     },
+    async returnHeldPayment({ orderId }) {
+      log('returnHeldPayment');
+      if (!world.paymentKeys.has(`${orderId}:AUTHORIZE`)) return { held: false };
+      const capturedCents = world.paymentKeys.get(`${orderId}:CAPTURE`) ?? 0;
+      const returned = { held: true, authorizationId: 'auth-1', capturedCents } as const;
+      if (capturedCents === 0) {
+        ledger(orderId, 'VOID', 0);
+        return { ...returned, outcome: 'VOIDED', refundedCents: 0 };
+      }
+      ledger(orderId, 'REFUND', capturedCents);
+      return { ...returned, outcome: 'REFUNDED', refundedCents: capturedCents };
+    },
     async loadSplitInputs(itemIds, orderId) {
       log('loadSplitInputs');
       // Like the real step: the units the order itself holds count as available to it.
@@ -321,6 +335,11 @@ function inMemoryActivities(world: FakeWorld): AllActivities {
     async closeOrder({ orderId, itemIds, status }) {
       for (const itemId of itemIds) release(orderId, itemId);
       setStatus(status);
+    },
+    async closeUnpaidOrder({ orderId, itemIds, status }) {
+      for (const itemId of itemIds) release(orderId, itemId);
+      setStatus(status);
+      return status;
     },
     async startPaying() {
       setStatus('PAYING');

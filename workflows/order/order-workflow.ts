@@ -46,6 +46,7 @@ import {
   FAILED_ORDERS,
   GATEWAY_CALLS_LOCAL,
   LOST_ALLOCATIONS_RELEASED,
+  LOST_PAYMENT_UNDONE,
   localPaymentSteps,
   localSteps,
   regularPaymentSteps,
@@ -291,8 +292,27 @@ class Order {
     ]);
     reservation.stop();
     if (answered && this.payment) return this.payment;
-    await this.close(answered ? 'CANCELLED' : 'EXPIRED');
+    await this.closeUnpaid(answered ? 'CANCELLED' : 'EXPIRED');
     return undefined;
+  }
+
+  /**
+   * Closes an order no payment reached. A workflow task lost after it took one (the update's acceptance
+   * lost with it) may have left the steps after in effect: the row PAYING or PENDING, the card authorized
+   * or captured, the holds committed, units allocated. Since LOST_PAYMENT_UNDONE these are given back
+   * first; orders recorded before it close as they did.
+   */
+  private async closeUnpaid(status: 'EXPIRED' | 'CANCELLED'): Promise<void> {
+    if (!patched(LOST_PAYMENT_UNDONE)) return this.close(status);
+    const returned = await untilDoneSteps.returnHeldPayment(this.key());
+    // Without an authorization, that task never got as far as committing the holds or allocating.
+    if (returned.held) {
+      const { authorizationId, outcome, capturedCents, refundedCents } = returned;
+      this.state.payment = { ...this.state.payment, authorizationId, outcome, capturedCents, refundedCents };
+      await this.fulfillment.giveBack(this.itemIds());
+    }
+    const closed = await untilDoneSteps.closeUnpaidOrder({ ...this.key(), itemIds: this.itemIds(), status });
+    this.publish(closed);
   }
 
   /** The authorization id, or undefined when the card was declined (then the order is closed). */

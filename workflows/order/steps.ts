@@ -66,8 +66,9 @@ export const localSteps = answeringFirst(
 /** Compensations, and the steps after a shipment: these must happen, however long it takes. */
 export const untilDoneSteps = answeringFirst(
   proxyLocalActivities<
-    Pick<CheckoutActivities, 'closeOrder' | 'releaseOrderLines'> &
-      Pick<SuborderActivities, 'cancelSuborders' | 'advanceSuborder'>
+    Pick<CheckoutActivities, 'closeOrder' | 'closeUnpaidOrder' | 'releaseOrderLines'> &
+      Pick<SuborderActivities, 'cancelSuborders' | 'advanceSuborder'> &
+      Pick<PaymentActivities, 'returnHeldPayment'>
   >(untilDone),
 );
 
@@ -84,6 +85,9 @@ export const FAILED_ORDERS = 'failed-orders';
 
 /** The patch after which a cancel that skips the split releases any allocation a lost attempt made. */
 export const LOST_ALLOCATIONS_RELEASED = 'lost-allocations-released';
+
+/** The patch after which an unpaid order's close first gives back what a lost task that took its payment did. */
+export const LOST_PAYMENT_UNDONE = 'lost-payment-undone';
 
 /** Gateway calls as regular activities: orders recorded before GATEWAY_CALLS_LOCAL. */
 export const regularPaymentSteps = proxyActivities<GatewaySteps>(untilDone);
