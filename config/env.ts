@@ -132,13 +132,6 @@ export const ENV_VARS = [
     usedBy: WORKERS,
   },
   {
-    name: 'WORKFLOW_DEADLOCK_TIMEOUT_SECONDS',
-    default: '0',
-    description:
-      "Longest one call into the workflow sandbox may run before its workflow task fails as deadlocked (the SDK's own default is 5). `0` turns the check off: Node enforces the limit with a watchdog thread started and joined per call, about 0.1 ms of CPU each, several calls per activation. Off, a workflow that loops forever holds the worker's workflow thread until the process is restarted",
-    usedBy: WORKERS,
-  },
-  {
     name: 'WORKER_SHUTDOWN_GRACE_SECONDS',
     default: '10',
     description: 'How long a worker lets running activities finish on SIGTERM',
@@ -343,8 +336,6 @@ export interface WorkerConfig {
   maxWorkflowHeapMiB: number;
   /** Whether the SDK records workflow promise stacks (WORKFLOW_STACK_TRACES, read by the patched SDK). */
   stackTraces: boolean;
-  /** Deadlock limit of one call into the workflow sandbox; 0: none (WORKFLOW_DEADLOCK_TIMEOUT_SECONDS, read by the patched SDK). */
-  deadlockTimeoutSeconds: number;
   shutdownGraceSeconds: number;
 }
 
@@ -398,7 +389,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxCachedWorkflows: positiveInt('WORKER_MAX_CACHED_WORKFLOWS', env),
       maxWorkflowHeapMiB: positiveInt('WORKER_MAX_WORKFLOW_HEAP_MIB', env),
       stackTraces: flag('WORKFLOW_STACK_TRACES', env),
-      deadlockTimeoutSeconds: nonNegativeNumber('WORKFLOW_DEADLOCK_TIMEOUT_SECONDS', env),
       shutdownGraceSeconds: positiveInt('WORKER_SHUTDOWN_GRACE_SECONDS', env),
     },
     reservationTtlSeconds: positiveInt('RESERVATION_TTL_SECONDS', env),

@@ -14,11 +14,6 @@
  * show where the workflow waits. Measured on the ceiling flow that is about a fifth of the order worker's
  * CPU. The patch installs that hook only when WORKFLOW_STACK_TRACES=1 (config/env.ts declares it; the
  * worker thread inherits the process environment). Error stacks in failures stay source-mapped.
- *
- * @temporalio/worker 1.24: every call into the workflow sandbox (several per activation) passes a `timeout`
- * to `vm`, its deadlock detection; Node enforces such a timeout by starting and joining a watchdog thread
- * per call, about 0.1 ms of CPU each (against 2 µs without). The patch passes the timeout only when
- * WORKFLOW_DEADLOCK_TIMEOUT_SECONDS is above 0 (config/env.ts declares it and says what turning it off costs).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -27,8 +22,6 @@ import { fileURLToPath } from 'node:url';
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MARKER = '/* order-platform: closed-socket guard */';
 const STACK_TRACE_MARKER = '/* order-platform: stack traces on demand */';
-const DEADLOCK_TIMEOUT_MARKER = '/* order-platform: deadlock timeout on demand */';
-const deadlockTimeout = `${DEADLOCK_TIMEOUT_MARKER} ...(Number(process.env.WORKFLOW_DEADLOCK_TIMEOUT_SECONDS) > 0 ? { timeout: Number(process.env.WORKFLOW_DEADLOCK_TIMEOUT_SECONDS) * 1000 } : {}),`;
 
 const PATCHES = [
   {
@@ -43,20 +36,6 @@ const PATCHES = [
     marker: STACK_TRACE_MARKER,
     find: '            this.overridePrepareStackTrace();\n            this.setPromiseHook();',
     replace: `            this.overridePrepareStackTrace();\n            ${STACK_TRACE_MARKER} if (process.env.WORKFLOW_STACK_TRACES === '1') this.setPromiseHook();`,
-  },
-  {
-    package: '@temporalio/worker',
-    files: ['lib/workflow/reusable-vm.js'],
-    marker: DEADLOCK_TIMEOUT_MARKER,
-    find: '                    return callIntoVmScript.runInContext(context, {\n                        timeout: isolateExecutionTimeoutMs,',
-    replace: `                    return callIntoVmScript.runInContext(context, {\n                        ${deadlockTimeout}`,
-  },
-  {
-    package: '@temporalio/worker',
-    files: ['lib/workflow/vm.js'],
-    marker: DEADLOCK_TIMEOUT_MARKER,
-    find: '(...__temporal_args)`, context, {\n                        timeout: isolateExecutionTimeoutMs,',
-    replace: `(...__temporal_args)\`, context, {\n                        ${deadlockTimeout}`,
   },
 ];
 
@@ -78,7 +57,7 @@ export function patchDependencies(log = (m) => console.error(m)) {
 
 export function isPatched(packageName, file) {
   const target = path.join(projectRoot, 'node_modules', packageName, file);
-  const marker = PATCHES.find((p) => p.package === packageName && p.files.includes(file))?.marker ?? MARKER;
+  const marker = PATCHES.find((p) => p.package === packageName)?.marker ?? MARKER;
   return fs.readFileSync(target, 'utf8').includes(marker);
 }
 

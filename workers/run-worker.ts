@@ -35,8 +35,6 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   try {
     limitWorkflowHeap(config.worker);
-    // The patched SDK's workflow thread reads it (scripts/patch-dependencies.mjs); set even when defaulted.
-    process.env.WORKFLOW_DEADLOCK_TIMEOUT_SECONDS = String(config.worker.deadlockTimeoutSeconds);
     const worker = await Worker.create({
       connection,
       namespace: config.temporal.namespace,
@@ -56,7 +54,6 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
       state: worker.getState(),
       // The patched SDK records workflow stacks only with this on (scripts/patch-dependencies.mjs).
       workflowStackTraces: config.worker.stackTraces,
-      workflowDeadlockTimeoutSeconds: config.worker.deadlockTimeoutSeconds,
     });
     await running;
     logger.info('worker stopped');
