@@ -3,12 +3,15 @@
  * retried activity, a replayed workflow or a duplicate request never charges twice.
  */
 import { ApplicationFailure } from '@temporalio/activity';
+import type { OrderStatus } from '../domain/order-status.js';
 import type { AuthorizationResult, ReturnedPayment } from '../domain/step-results.js';
 import { InvalidPaymentTokenError, type PaymentGateway } from '../payment-gateway/gateway.js';
 import { businessErrorsAsFailures, FAILURE, toActivityFailure } from './failures.js';
 
 export interface PaymentActivityDeps {
   gateway: PaymentGateway;
+  /** The status of the order's row; undefined when there is none. */
+  orderStatus(customerId: string, orderId: string): Promise<OrderStatus | undefined>;
 }
 
 interface OrderRef {
@@ -21,7 +24,7 @@ export const paymentKey = (
   operation: 'authorize' | 'capture' | 'void' | 'refund',
 ): string => (operation === 'authorize' ? orderId : `${orderId}:${operation}`);
 
-export function createPaymentActivities({ gateway }: PaymentActivityDeps) {
+export function createPaymentActivities({ gateway, orderStatus }: PaymentActivityDeps) {
   const activities = {
     /** A declined card (or an unusable token) is a typed result, not a failure. */
     async authorizeCharge(
@@ -78,6 +81,10 @@ export function createPaymentActivities({ gateway }: PaymentActivityDeps) {
      * the keys the workflow's own refund and void use. Run again, it finds that done and does nothing.
      */
     async returnHeldPayment(request: OrderRef): Promise<ReturnedPayment> {
+      // The payment's first step moves the row to PAYING before the gateway is called: a row still RESERVED
+      // means nothing reached the gateway, and an expiry need not wait for it to answer (an outage).
+      const status = await businessErrorsAsFailures(() => orderStatus(request.customerId, request.orderId));
+      if (status === 'RESERVED') return { held: false };
       const held = await businessErrorsAsFailures(() =>
         gateway.findAuthorization({ ...request, idempotencyKey: paymentKey(request.orderId, 'authorize') }),
       );

@@ -15,7 +15,10 @@ import { createWarehouseActivities } from './warehouse-activities.js';
 export function createOrderWorkerActivities(repos: Repositories, gateway: PaymentGateway) {
   return {
     ...createOrderActivities({ catalog: repos.catalog, stock: repos.stock, orders: repos.orders }),
-    ...createPaymentActivities({ gateway }),
+    ...createPaymentActivities({
+      gateway,
+      orderStatus: async (customerId, orderId) => (await repos.orders.getOrder(customerId, orderId))?.status,
+    }),
     ...createFulfillmentActivities({
       warehouses: repos.warehouses,
       warehouseStock: repos.warehouseStock,

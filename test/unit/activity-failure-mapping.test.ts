@@ -123,7 +123,7 @@ const fulfillmentSteps = (deps: Fakes<FulfillmentActivityDeps>) =>
     suborders: fake(deps.suborders),
   });
 const paymentSteps = (gateway: Partial<PaymentGateway>) =>
-  createPaymentActivities({ gateway: fake<PaymentGateway>(gateway) });
+  createPaymentActivities({ gateway: fake<PaymentGateway>(gateway), orderStatus: async () => 'PENDING' });
 
 /**
  * Every step that wraps a repository or gateway call in the failure mapping, run with that call failing
