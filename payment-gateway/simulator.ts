@@ -103,9 +103,31 @@ export function createSimulatedGateway(deps: SimulatedGatewayDeps): PaymentGatew
   ): Promise<PaymentEntry> {
     const operation = effect.operation.toLowerCase();
     await faults.beforeEffect(operation);
-    const entry = (await recorded(customerId, key, effect)) ?? (await act());
+    const entry =
+      (await recorded(customerId, key, effect)) ?? (await actOrAnswer(customerId, key, effect, act));
     faults.afterEffect(operation);
     return entry;
+  }
+
+  /**
+   * Acts, unless a concurrent call with the same key acted first: its effect then makes the checks refuse
+   * this one (a capture finds the authorization captured), and the caller gets the recorded answer, as a
+   * provider's idempotency key promises. A caller's retried attempt can overlap the one it gave up on.
+   */
+  async function actOrAnswer(
+    customerId: string,
+    key: string,
+    effect: Effect,
+    act: () => Promise<PaymentEntry>,
+  ): Promise<PaymentEntry> {
+    try {
+      return await act();
+    } catch (error) {
+      if (!(error instanceof PaymentStateError)) throw error;
+      const concurrent = await recorded(customerId, key, effect);
+      if (concurrent) return concurrent;
+      throw error;
+    }
   }
 
   async function record(key: string, input: PaymentEntryInput): Promise<PaymentEntry> {

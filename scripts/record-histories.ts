@@ -246,6 +246,18 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
+    name: 'void-refused-after-capture',
+    // The capture took effect but its step reports the gateway's refusal (an attempt it gave up on captured
+    // first): the order fails, its void is refused as captured, and it refunds.
+    setUp: oneWarehouseWhere((world) => {
+      world.captureRefusedAfterEffect = true;
+    }),
+    async run(h) {
+      await begin(h, 1);
+      await pay(h);
+    },
+  },
+  {
     name: 'update-while-a-step-outlives-its-task',
     // The allocation outlives its workflow task: the worker sends the task back unfinished every
     // HEARTBEAT_MS (80% of the task timeout) and takes a new one, which brings the SUBMIT sent meanwhile.

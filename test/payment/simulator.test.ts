@@ -280,6 +280,48 @@ describe('payment simulator (customer shard ledger)', () => {
   });
 
   describe('idempotency and state rules', () => {
+    it('a capture overlapping another attempt with its key gets that attempt’s answer, not a refusal', async () => {
+      // The late attempt reads the key before the early one records it, and checks the authorization after:
+      // it finds it captured, by its own key.
+      let lateFindDone!: () => void;
+      const lateFound = new Promise<void>((resolve) => {
+        lateFindDone = resolve;
+      });
+      let releaseLate!: () => void;
+      const earlyDone = new Promise<void>((resolve) => {
+        releaseLate = resolve;
+      });
+      let finds = 0;
+      const gatedLedger: PaymentLedgerRepository = {
+        ...ledger,
+        async find(customerId, key) {
+          const entry = await ledger.find(customerId, key);
+          if (key.endsWith(':capture') && finds++ === 0) {
+            lateFindDone();
+            await earlyDone;
+          }
+          return entry;
+        },
+      };
+      const g = gateway({ ledger: gatedLedger });
+      const order = await newOrder(g, TEST_CARDS.approve, 7_000);
+      const auth = await g.authorize(order);
+      assert.ok(auth.status === 'AUTHORIZED');
+      const capture = {
+        customerId: order.customerId,
+        orderId: order.orderId,
+        authorizationId: auth.authorizationId,
+        amountCents: 7_000,
+        idempotencyKey: `${order.orderId}:capture`,
+      };
+      const late = g.capture(capture);
+      await lateFound;
+      const early = await g.capture(capture);
+      releaseLate();
+      assert.deepEqual(await late, early);
+      assert.equal(await rowsForKey(capture.idempotencyKey), 1);
+    });
+
     it('repeats of authorize, capture, refund and void answer identically with one ledger row per key', async () => {
       const g = gateway();
       const order = await newOrder(g, TEST_CARDS.approve, 9_000);

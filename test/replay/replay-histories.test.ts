@@ -68,6 +68,7 @@ describe('replay: recorded histories against today’s workflow code', function 
       'step-failed-for-good',
       'step-past-its-bound',
       'update-while-a-step-outlives-its-task',
+      'void-refused-after-capture',
     ]) {
       assert.ok(names.includes(branch), `missing history: ${branch}`);
     }
@@ -127,7 +128,7 @@ describe('replay: recorded histories against today’s workflow code', function 
     'partial-shipments',
   ];
   /** orderWorkflowV2 only: recorded after the legacy types stopped being recorded. */
-  const V2_PAST_PAYMENT = ['update-while-a-step-outlives-its-task'];
+  const V2_PAST_PAYMENT = ['update-while-a-step-outlives-its-task', 'void-refused-after-capture'];
 
   function assertDiverged(results: ReplayResult[], expected: string[]): void {
     const broken = results
@@ -187,7 +188,11 @@ describe('replay: recorded histories against today’s workflow code', function 
       source.replace('await this.giveMoneyBack();', ''),
     );
     const failed = ['step-failed-for-good', 'step-past-its-bound'];
-    assertDiverged(results, [...failed, ...failed.map((name) => `v2-before-handlers-first.${name}`)]);
+    assertDiverged(results, [
+      ...failed,
+      ...failed.map((name) => `v2-before-handlers-first.${name}`),
+      'void-refused-after-capture',
+    ]);
   });
 
   it('fails when an unpaid order closes as it did before lost-payment-undone (its histories are recorded)', async () => {
@@ -199,5 +204,12 @@ describe('replay: recorded histories against today’s workflow code', function 
     );
     // Every unpaid order recorded since the patch diverges, whether or not a lost task had taken a payment.
     assertDiverged(results, ['expiry', 'cancel-before-payment', 'expiry-after-a-lost-payment-task']);
+  });
+
+  it('fails when a void refused as captured no longer leads to a refund (its history is recorded)', async () => {
+    const results = await replayMutant('order/order-workflow.ts', (source) =>
+      source.replace('error instanceof ActivityFailure || this.voidRefusedAsLocalStep(error)', 'false'),
+    );
+    assertDiverged(results, ['void-refused-after-capture']);
   });
 });

@@ -36,6 +36,11 @@ export interface FakeWorld {
   permanentFailures: Set<string>;
   /** When true, the warehouse notification fails like an unreachable warehouse, every time. */
   warehouseDown: boolean;
+  /**
+   * When true, a capture takes effect but its step reports the gateway's refusal, as when an attempt the
+   * step gave up on captured first: the order never learns that it was captured.
+   */
+  captureRefusedAfterEffect: boolean;
   /** When set, refunds wait for it: lets a test act while a refund is in progress. */
   refundGate?: Promise<void>;
   /** When set, authorizations wait for it: lets a test act while the card is being authorized. */
@@ -69,6 +74,7 @@ export function newWorld(): FakeWorld {
     transientFailures: new Map(),
     permanentFailures: new Set(),
     warehouseDown: false,
+    captureRefusedAfterEffect: false,
     beginDelayMs: 0,
   };
 }
@@ -272,10 +278,23 @@ function inMemoryActivities(world: FakeWorld): AllActivities {
     async capturePayment({ orderId, amountCents }) {
       log('capture');
       ledger(orderId, 'CAPTURE', amountCents);
+      if (world.captureRefusedAfterEffect) {
+        throw ApplicationFailure.nonRetryable(
+          'authorization auth-1 is already captured',
+          'PaymentStateError',
+        );
+      }
       return { captureId: 'cap-1' };
     },
     async voidPayment({ orderId }) {
       log('void');
+      // Like the gateway: a captured authorization cannot be voided.
+      if (world.paymentKeys.has(`${orderId}:CAPTURE`)) {
+        throw ApplicationFailure.nonRetryable(
+          'authorization auth-1 is captured: refund it instead',
+          'PaymentStateError',
+        );
+      }
       ledger(orderId, 'VOID', 0);
     },
     async refundPayment({ orderId, amountCents }) {

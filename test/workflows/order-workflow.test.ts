@@ -561,6 +561,29 @@ describe('order workflow (mocked activities, time-skipping server)', function ()
     });
   });
 
+  it('a capture refused after it took effect fails the order with the money refunded: the void finds it captured', async () => {
+    const world = newWorld();
+    world.captureRefusedAfterEffect = true;
+    addItem(world, 'lamp', 4000, { 'wh-east': 3 });
+    await withWorkers(world, async (start) => {
+      const { handle } = await start();
+      await begin(handle, [{ itemId: 'lamp', quantity: 1 }]);
+      await pay(handle);
+      const final = await settled(handle);
+      assert.equal(final.status, 'FAILED');
+      assert.match(final.failureReason ?? '', /^capturePayment failed: .*already captured/);
+      assert.deepEqual(
+        { outcome: final.payment.outcome, refundedCents: final.payment.refundedCents },
+        { outcome: 'REFUNDED', refundedCents: 4000 },
+      );
+      assert.deepEqual(
+        world.payments.map((p) => p.op),
+        ['AUTHORIZE', 'CAPTURE', 'REFUND'],
+      );
+      assert.equal(world.stock.get('lamp'), 3, 'the unit back in stock');
+    });
+  });
+
   it('a step that keeps failing past its bound fails the order: allocations, stock and money back', async () => {
     const world = newWorld();
     world.warehouseDown = true;

@@ -19,6 +19,7 @@ import {
   TimeoutFailure,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
+import { FAILURE } from '../../domain/failure-types.js';
 import type { OrderStatus } from '../../domain/order-status.js';
 import {
   beginCheckoutUpdate,
@@ -51,6 +52,7 @@ import {
   localSteps,
   regularPaymentSteps,
   untilDoneSteps,
+  VOID_REFUSALS_REFUNDED,
 } from './steps.js';
 import { startTimer } from './stoppable-timer.js';
 import {
@@ -387,9 +389,21 @@ class Order {
       await this.gateway().voidPayment({ ...this.key(), authorizationId });
       this.state.payment = { ...this.state.payment, outcome: 'VOIDED' };
     } catch (error) {
-      if (!(error instanceof ActivityFailure)) throw error;
+      if (!(error instanceof ActivityFailure || this.voidRefusedAsLocalStep(error))) throw error;
       await refund();
     }
+  }
+
+  /**
+   * A void refused because the payment is captured, as a local step reports it: the refusal itself, not
+   * wrapped in an ActivityFailure. Orders recorded before VOID_REFUSALS_REFUNDED failed their workflow here.
+   */
+  private voidRefusedAsLocalStep(error: unknown): boolean {
+    return (
+      error instanceof ApplicationFailure &&
+      error.type === FAILURE.paymentState &&
+      patched(VOID_REFUSALS_REFUNDED)
+    );
   }
 
   /** Holds back to stock and the order row closed, in one step. */

@@ -89,6 +89,12 @@ export const LOST_ALLOCATIONS_RELEASED = 'lost-allocations-released';
 /** The patch after which an unpaid order's close first gives back what a lost task that took its payment did. */
 export const LOST_PAYMENT_UNDONE = 'lost-payment-undone';
 
+/**
+ * The patch after which a void the gateway refuses because the payment is captured is followed by a refund
+ * when the void ran as a local step (its refusal arrives unwrapped; as a regular activity it always was).
+ */
+export const VOID_REFUSALS_REFUNDED = 'void-refusals-refunded';
+
 /** Gateway calls as regular activities: orders recorded before GATEWAY_CALLS_LOCAL. */
 export const regularPaymentSteps = proxyActivities<GatewaySteps>(untilDone);
 
