@@ -82,6 +82,23 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * Below the kernel's ephemeral range (32768 and up, where `freePort` picks and where outgoing connections
+ * get their local ports): a port chosen here stays free for a server that binds it only later, since no
+ * client connection can take it meanwhile.
+ */
+const LATE_BIND_PORTS = { from: 20_000, to: 32_767 };
+
+/** A free loopback port below 32768, for a server that binds it some time after it is chosen. */
+export async function freePortForLateBind(): Promise<number> {
+  const { from, to } = LATE_BIND_PORTS;
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = from + Math.floor(Math.random() * (to - from));
+    if (await portIsFree(port)) return port;
+  }
+  throw new Error(`no free port between ${from} and ${to}`);
+}
+
 /** The first of `count` consecutive free loopback ports (a shard cluster's base port). */
 export async function freePortRun(count: number): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import postgres from 'postgres';
 import { serverUser } from '../os-user.js';
 import { reachableDataDir, SHARD_DATABASE } from '../postgres-server.js';
-import { freePort } from '../shard-cluster.js';
+import { freePortForLateBind } from '../shard-cluster.js';
 import { type Autoctl, findAutoctl, runAutoctl } from './autoctl.js';
 import { Keeper } from './keeper.js';
 
@@ -324,8 +324,9 @@ async function clusterPorts(
     }
     return saved;
   }
+  // Standbys bind theirs only once their primary is up, seconds after the choice.
   const port = async (offset: number) =>
-    options.basePort !== undefined ? options.basePort + offset : freePort();
+    options.basePort !== undefined ? options.basePort + offset : freePortForLateBind();
   const monitor = await port(0);
   const nodes: number[][] = [];
   for (let i = 0; i < options.shards; i++) {

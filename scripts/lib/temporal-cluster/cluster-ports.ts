@@ -3,19 +3,10 @@
  * restart finds its database and its services where it left them.
  */
 import fs from 'node:fs';
-import { freePort, portIsFree } from '../shard-cluster.js';
+import { freePort, freePortForLateBind } from '../shard-cluster.js';
 
-/** Temporal stores a membership port as a smallint: it must be below 32768, under the kernel's free ports. */
-const MEMBERSHIP_PORTS = { from: 20_000, to: 32_767 };
-
-async function freeMembershipPort(): Promise<number> {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const port =
-      MEMBERSHIP_PORTS.from + Math.floor(Math.random() * (MEMBERSHIP_PORTS.to - MEMBERSHIP_PORTS.from));
-    if (await portIsFree(port)) return port;
-  }
-  throw new Error('no free port below 32768 for Temporal membership');
-}
+/** Temporal stores a membership port as a smallint: it must be below 32768, which freePortForLateBind gives. */
+const freeMembershipPort = freePortForLateBind;
 
 export interface ServicePorts {
   grpc: number;
