@@ -56,10 +56,11 @@ export async function beginCheckout(deps: BeginDeps, request: BeginRequest): Pro
   const { customerId, cart, idempotencyKey } = request;
   if (idempotencyKey === undefined) {
     const lines = await linesFor(deps, request);
-    const admission = await deps.admission.admit(lines);
+    const orderId = newOrderId();
+    const admission = await deps.admission.admit(orderId, lines);
     if (!admission.ok) return outOfStock(admission);
     try {
-      return await startOrder(deps, { orderId: newOrderId(), customerId, lines });
+      return await startOrder(deps, { orderId, customerId, lines });
     } finally {
       admission.release();
     }
@@ -75,7 +76,7 @@ export async function beginCheckout(deps: BeginDeps, request: BeginRequest): Pro
     if (recorded) return recorded;
     throw error;
   }
-  const admission = await deps.admission.admit(lines);
+  const admission = await deps.admission.admit(orderId, lines);
   if (!admission.ok) {
     // A repeat of this key may miss exactly the units its first request holds: answer from that request.
     // Only a checkout that holds units has an order row, so one shard read spares the losers of a flash

@@ -11,7 +11,6 @@ export interface CheckoutSettings {
   warehouseTaskQueue: string;
   reservationTtlSeconds: number;
   publicBaseUrl: string;
-  beginAdmissionMaxWaitSeconds: number;
 }
 
 export function checkoutDeps(
@@ -19,14 +18,12 @@ export function checkoutDeps(
   repos: Pick<Repositories, 'carts' | 'stock' | 'orders'>,
   cards: Pick<PaymentGateway, 'tokenize'>,
 ): ApiDeps['checkout'] {
-  const { beginAdmissionMaxWaitSeconds, ...queuesAndLinks } = settings;
   return {
-    ...queuesAndLinks,
+    ...settings,
     cartOf: async (customerId) =>
       (await repos.carts.getCart(customerId)).lines.map(({ itemId, quantity }) => ({ itemId, quantity })),
     admission: new StockAdmission({
-      readAvailable: async (itemId) => (await repos.stock.getStock(itemId))?.available,
-      maxWaitMs: beginAdmissionMaxWaitSeconds * 1000,
+      readStock: (itemId, orderIds) => repos.stock.getStockAndRecorded(itemId, orderIds),
     }),
     orderStatusOf: async (customerId, orderId) => (await repos.orders.getOrder(customerId, orderId))?.status,
     tokenizeCard: async (customerId, card) => {

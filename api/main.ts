@@ -55,7 +55,6 @@ const app = createApp({
       warehouseTaskQueue: config.temporal.warehouseTaskQueue,
       reservationTtlSeconds: config.reservationTtlSeconds,
       publicBaseUrl: config.publicBaseUrl,
-      beginAdmissionMaxWaitSeconds: config.beginAdmissionMaxWaitSeconds,
     },
     repos,
     gateway,

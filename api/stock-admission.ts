@@ -1,132 +1,114 @@
 /**
- * Admission of BEGINs per item, in this API process: a checkout is let through to its workflow only while
- * the item's units available, less the units of checkouts already let through and not yet answered, cover
- * its quantity. In a flash sale of 100 units to 1,000 shoppers about 100 workflows start, not 1,000, and
- * the others are told the item is short as soon as the admitted checkouts have answered.
+ * Admission of BEGINs per item, in this API process. A checkout goes on to its workflow while the item's
+ * free units cover its line; otherwise it is refused at once, before any workflow starts.
  *
- * It never refuses a unit that could be had: a checkout is refused only when no admitted checkout of the
- * item is still running here (so the fresh read is the whole truth), and it waits otherwise, since an
- * admitted checkout may yet fail and give its units back. The workflow's reservation stays the authority:
- * other API processes, and checkouts that waited past `maxWaitMs`, go through to it unchecked.
+ * Free units are the item's `available` less the units claimed by checkouts this process has let through
+ * and whose reservation the read did not yet see. One statement reads both, so no claim is counted twice.
+ * A claim counts as taken while its checkout runs: in a sale of 100 units to 1,000 shoppers, 100 workflows
+ * start and 900 shoppers are told the item is short within a read or two. A claim whose checkout fails gives
+ * its units back to whoever asks next.
+ *
+ * The workflow's reservation stays the authority: other API processes, and checkouts admitted on a read
+ * that was already stale, go through to it, and it refuses what is not there.
  */
 import type { OrderLine, ShortLine } from '../domain/order-lines.js';
 
 export type Admission = { ok: true; release(): void } | { ok: false; short: ShortLine[] };
 
-interface ItemGate {
-  /** Units of admitted checkouts still running. */
-  inFlight: number;
-  /** Whether `available` was read yet. */
-  read: boolean;
-  /** Units available at the last read; undefined for an unknown item. */
-  available: number | undefined;
-  /** A release or another count since the waiters were last woken. */
-  changed: boolean;
-  /** Waiting checkouts, woken after a fresh read when something changed. */
-  waiters: Set<() => void>;
-  /** The read under way, if any, and whether another is wanted after it. */
-  reading: Promise<void> | undefined;
-  stale: boolean;
+/** One snapshot of an item's stock row and of its reservation rows for the orders asked about. */
+export interface StockClaimsRead {
+  available: number;
+  /** The orders asked about whose reservation of the item is recorded (held, committed or released). */
+  recordedOrderIds: readonly string[];
 }
 
 export interface StockAdmissionOptions {
-  /** Units of an item available now; undefined for an unknown item (the workflow names those). */
-  readAvailable(itemId: string): Promise<number | undefined>;
-  /** Longest a checkout waits for admitted ones to answer before going to the workflow anyway. */
-  maxWaitMs: number;
+  /** Reads the item's units and which of `orderIds` have a reservation of it; undefined for an unknown item. */
+  readStock(itemId: string, orderIds: readonly string[]): Promise<StockClaimsRead | undefined>;
 }
+
+interface Claim {
+  units: number;
+  /** Checkouts of the same order (repeats of one idempotency key) holding this claim. */
+  holders: number;
+}
+
+interface Snapshot {
+  available: number;
+  recorded: ReadonlySet<string>;
+  /** The claims the read asked about: any other may already be counted in `available`. */
+  asked: ReadonlySet<string>;
+}
+
+interface ItemGate {
+  itemId: string;
+  /** Admitted checkouts of the item still running here, by order id. */
+  claims: Map<string, Claim>;
+  /** admit() calls under way for the item: the gate is kept while any is. */
+  users: number;
+  /** The last read: undefined before the first, null for an unknown item. */
+  last: Snapshot | null | undefined;
+  reading: Promise<void> | undefined;
+  /** The read that starts once `reading` ends, shared by everyone who came during it. */
+  queued: Promise<void> | undefined;
+}
+
+/** Reads one checkout may wait for before it goes to its workflow unchecked. */
+const MAX_READS_PER_CHECKOUT = 4;
+
+type Verdict = { kind: 'fits' } | { kind: 'short'; free: number } | { kind: 'unsure' };
 
 export class StockAdmission {
   private readonly items = new Map<string, ItemGate>();
 
   constructor(private readonly options: StockAdmissionOptions) {}
 
-  /** Units held for admitted checkouts of the item in this process (for tests and metrics). */
+  /** Units claimed by admitted checkouts of the item in this process (for tests and metrics). */
   inFlight(itemId: string): number {
-    return this.items.get(itemId)?.inFlight ?? 0;
+    let units = 0;
+    for (const claim of this.items.get(itemId)?.claims.values() ?? []) units += claim.units;
+    return units;
   }
 
-  /**
-   * Admits the lines (release() once the checkout has answered), or names the short ones. Waits while
-   * admitted checkouts of a line's item might still give units back.
-   */
-  async admit(lines: readonly OrderLine[]): Promise<Admission> {
-    // A read begun after this request came: the units of a restock a moment ago count.
-    const first = lines.map((line) => [line.itemId, this.gate(line.itemId)] as const);
+  /** Admits the order's lines (release() once its checkout has answered), or names the short ones. */
+  async admit(orderId: string, lines: readonly OrderLine[]): Promise<Admission> {
+    const gates = lines.map((line) => this.gate(line.itemId));
+    const used = [...new Set(gates)];
+    for (const gate of used) gate.users++;
     try {
-      await Promise.all(first.map(([itemId, gate]) => this.refresh(itemId, gate)));
-    } catch (error) {
-      for (const [itemId, gate] of first) this.forgetIfIdle(itemId, gate);
-      throw error;
-    }
-    let waitedOut = false;
-    let wake = () => {};
-    const deadline = setTimeout(() => {
-      waitedOut = true;
-      wake();
-    }, this.options.maxWaitMs);
-    try {
-      for (;;) {
-        // An idle gate may have been dropped meanwhile: take the current ones, read if new.
-        const gates = lines.map((line) => this.gate(line.itemId));
-        const unread = lines.filter((_, i) => !gates[i]!.read);
-        if (unread.length > 0) {
-          await Promise.all(unread.map((line) => this.refresh(line.itemId, this.gate(line.itemId))));
-          continue;
+      // A read begun after this request came: the units of a restock a moment ago count.
+      let toRead = used;
+      for (let reads = 1; ; reads++) {
+        await Promise.all(toRead.map((gate) => this.freshRead(gate)));
+        const verdicts = lines.map((line, i) => verdict(gates[i]!, orderId, line.quantity));
+        if (verdicts.some((v) => v.kind === 'short')) return refusal(lines, verdicts);
+        if (reads >= MAX_READS_PER_CHECKOUT || verdicts.every((v) => v.kind === 'fits')) {
+          return this.claim(orderId, lines, gates);
         }
-        const verdicts = lines.map((line, i) => verdict(gates[i]!, line.quantity));
-        if (verdicts.includes('short')) return this.refuse(lines, gates, verdicts);
-        if (waitedOut || verdicts.every((v) => v === 'fits')) return this.claim(lines, gates);
-        const undecided = gates.filter((_, i) => verdicts[i] === 'undecided');
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-          for (const gate of undecided) gate.waiters.add(resolve);
-        });
-        for (const gate of undecided) gate.waiters.delete(wake);
+        toRead = [...new Set(gates.filter((_, i) => verdicts[i]!.kind === 'unsure'))];
       }
     } finally {
-      clearTimeout(deadline);
+      for (const gate of used) {
+        gate.users--;
+        this.forgetIfIdle(gate);
+      }
     }
   }
 
   private gate(itemId: string): ItemGate {
     let gate = this.items.get(itemId);
     if (!gate) {
-      gate = {
-        inFlight: 0,
-        read: false,
-        available: undefined,
-        changed: false,
-        waiters: new Set(),
-        reading: undefined,
-        stale: false,
-      };
+      gate = { itemId, claims: new Map(), users: 0, last: undefined, reading: undefined, queued: undefined };
       this.items.set(itemId, gate);
     }
     return gate;
   }
 
-  private refuse(
-    lines: readonly OrderLine[],
-    gates: ItemGate[],
-    verdicts: Verdict[],
-  ): Extract<Admission, { ok: false }> {
-    lines.forEach((line, i) => {
-      this.forgetIfIdle(line.itemId, gates[i]!);
-    });
-    return {
-      ok: false,
-      short: lines.flatMap((line, i) =>
-        verdicts[i] === 'short'
-          ? [{ itemId: line.itemId, requested: line.quantity, available: gates[i]!.available ?? 0 }]
-          : [],
-      ),
-    };
-  }
-
-  private claim(lines: readonly OrderLine[], gates: ItemGate[]): Admission {
+  private claim(orderId: string, lines: readonly OrderLine[], gates: ItemGate[]): Admission {
     gates.forEach((gate, i) => {
-      gate.inFlight += lines[i]!.quantity;
+      const claim = gate.claims.get(orderId);
+      if (claim) claim.holders++;
+      else gate.claims.set(orderId, { units: lines[i]!.quantity, holders: 1 });
     });
     let released = false;
     return {
@@ -134,63 +116,78 @@ export class StockAdmission {
       release: () => {
         if (released) return;
         released = true;
-        gates.forEach((gate, i) => {
-          const { itemId, quantity } = lines[i]!;
-          gate.inFlight -= quantity;
-          gate.changed = true;
-          if (gate.waiters.size === 0) this.forgetIfIdle(itemId, gate);
-          else this.refresh(itemId, gate).catch(() => {});
-        });
+        for (const gate of gates) {
+          const claim = gate.claims.get(orderId);
+          if (claim && --claim.holders === 0) gate.claims.delete(orderId);
+          this.forgetIfIdle(gate);
+        }
       },
     };
   }
 
-  /**
-   * A fresh read of the item's units, shared by everyone asking meanwhile; wakes the waiters when it
-   * changed something. Rejects when the read fails (a shard down): the waiters go on waiting, or
-   * through at their deadline.
-   */
-  private refresh(itemId: string, gate: ItemGate): Promise<void> {
-    if (gate.reading) {
-      gate.stale = true;
-      return gate.reading;
-    }
-    gate.reading = (async () => {
-      try {
-        do {
-          gate.stale = false;
-          const available = await this.options.readAvailable(itemId);
-          if (available !== gate.available) gate.changed = true;
-          gate.available = available;
-          gate.read = true;
-        } while (gate.stale);
-      } finally {
-        gate.reading = undefined;
-        // Reads for newcomers that change nothing wake nobody: a thousand waiters stay asleep.
-        if (gate.changed) {
-          gate.changed = false;
-          const woken = [...gate.waiters];
-          gate.waiters.clear();
-          for (const wakeUp of woken) wakeUp();
-        }
-      }
-    })();
-    return gate.reading;
+  /** Resolves once a read of the item begun after this call has ended (shared with every caller meanwhile). */
+  private freshRead(gate: ItemGate): Promise<void> {
+    if (!gate.reading) return this.startRead(gate);
+    gate.queued ??= gate.reading
+      .catch(() => {})
+      .then(() => {
+        gate.queued = undefined;
+        return this.startRead(gate);
+      });
+    return gate.queued;
   }
 
-  /** Nothing admitted, nobody waiting, no read: forget the item (a catalog can be large). */
-  private forgetIfIdle(itemId: string, gate: ItemGate): void {
-    if (gate.inFlight === 0 && gate.waiters.size === 0 && !gate.reading && this.items.get(itemId) === gate) {
-      this.items.delete(itemId);
+  private startRead(gate: ItemGate): Promise<void> {
+    const asked = new Set(gate.claims.keys());
+    const reading = this.options
+      .readStock(gate.itemId, [...asked])
+      .then((read) => {
+        gate.last = read
+          ? { available: read.available, recorded: new Set(read.recordedOrderIds), asked }
+          : null;
+      })
+      .finally(() => {
+        if (gate.reading === reading) gate.reading = undefined;
+      });
+    gate.reading = reading;
+    return reading;
+  }
+
+  /** Nothing claimed, nobody admitting: forget the item (a catalog can be large). */
+  private forgetIfIdle(gate: ItemGate): void {
+    if (gate.claims.size === 0 && gate.users === 0 && this.items.get(gate.itemId) === gate) {
+      this.items.delete(gate.itemId);
     }
   }
 }
 
-/** fits: can be admitted now; short: cannot be had (nothing admitted is running); undecided: wait. */
-type Verdict = 'fits' | 'short' | 'undecided';
+function refusal(lines: readonly OrderLine[], verdicts: Verdict[]): Extract<Admission, { ok: false }> {
+  return {
+    ok: false,
+    short: lines.flatMap((line, i) => {
+      const v = verdicts[i]!;
+      return v.kind === 'short' ? [{ itemId: line.itemId, requested: line.quantity, available: v.free }] : [];
+    }),
+  };
+}
 
-function verdict(gate: ItemGate, quantity: number): Verdict {
-  if (gate.available === undefined) return 'fits';
-  if (gate.available - gate.inFlight >= quantity) return 'fits';
-  return gate.inFlight === 0 ? 'short' : 'undecided';
+/**
+ * fits: free units cover the line; short: they do not, on a read that asked about every claim;
+ * unsure: they do not, but a claim admitted after the read began may already be in its `available`.
+ */
+function verdict(gate: ItemGate, orderId: string, quantity: number): Verdict {
+  const read = gate.last;
+  if (read === undefined) return { kind: 'unsure' };
+  if (read === null) return { kind: 'fits' };
+  let unseen = 0;
+  let askedAboutAll = true;
+  for (const [claimant, claim] of gate.claims) {
+    // A repeat of the same order reaches the same workflow and its first answer: its claim is its own.
+    if (claimant === orderId || read.recorded.has(claimant)) continue;
+    unseen += claim.units;
+    if (!read.asked.has(claimant)) askedAboutAll = false;
+  }
+  const free = read.available - unseen;
+  if (free >= quantity) return { kind: 'fits' };
+  return askedAboutAll ? { kind: 'short', free: Math.max(0, free) } : { kind: 'unsure' };
 }

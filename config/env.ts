@@ -56,13 +56,6 @@ export const ENV_VARS = [
       'How long a checkout holds its stock before it expires. The API fixes it in each order as the order starts; a change applies to orders begun afterwards',
     usedBy: ['api'],
   },
-  {
-    name: 'BEGIN_ADMISSION_MAX_WAIT_SECONDS',
-    default: '30',
-    description:
-      "Longest a BEGIN waits for an item's checkouts in flight to answer (they may give units back) before it goes to its workflow anyway",
-    usedBy: ['api'],
-  },
   { name: 'API_PORT', default: '3000', description: 'HTTP port of the API', usedBy: ['api'] },
   {
     name: 'API_HOST',
@@ -350,7 +343,6 @@ export interface AppConfig {
   db: DbConfig;
   worker: WorkerConfig;
   reservationTtlSeconds: number;
-  beginAdmissionMaxWaitSeconds: number;
   payment: PaymentSimulatorConfig;
   apiPort: number;
   apiHost: string;
@@ -392,7 +384,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
       shutdownGraceSeconds: positiveInt('WORKER_SHUTDOWN_GRACE_SECONDS', env),
     },
     reservationTtlSeconds: positiveInt('RESERVATION_TTL_SECONDS', env),
-    beginAdmissionMaxWaitSeconds: positiveInt('BEGIN_ADMISSION_MAX_WAIT_SECONDS', env),
     payment: {
       tokenSecret: readVar('PAYMENT_TOKEN_SECRET', env),
       latencyMs: nonNegativeNumber('PAYMENT_LATENCY_MS', env),

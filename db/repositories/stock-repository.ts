@@ -56,6 +56,14 @@ export interface StockRepository {
   commitLines(input: KeysOfOneCall): Promise<Reservation[]>;
   commit(key: ReservationKey): Promise<Reservation>;
   getStock(itemId: string): Promise<StockLevel | undefined>;
+  /**
+   * The item's units available and which of `orderIds` have a reservation of it recorded (any status),
+   * in one snapshot: a hold is either in both or in neither. Undefined for an unknown item.
+   */
+  getStockAndRecorded(
+    itemId: string,
+    orderIds: readonly string[],
+  ): Promise<{ available: number; recordedOrderIds: string[] } | undefined>;
   getReservation(key: ReservationKey): Promise<Reservation | undefined>;
 }
 
@@ -380,6 +388,17 @@ export function createStockRepository(deps: StockRepositoryDeps): StockRepositor
 
     getStock(itemId) {
       return readStockLevel(shardSet.forItem(itemId).sql, itemId);
+    },
+
+    async getStockAndRecorded(itemId, orderIds) {
+      const { sql } = shardSet.forItem(itemId);
+      const [row] = await sql<{ available: number; recordedOrderIds: string[] }[]>`
+        select s.available, array(
+          select r.order_id from stock_reservations r
+          where r.item_id = s.item_id and r.order_id = any(${orderIds as string[]}::text[])
+        ) as "recordedOrderIds"
+        from stock s where s.item_id = ${itemId}`;
+      return row;
     },
 
     async getReservation(key) {

@@ -149,6 +149,19 @@ describe('stock, warehouse and payment effects', () => {
     await assertInvariants(itemId);
   });
 
+  it('reads units and the asked orders recorded reservations together (the BEGIN admission read)', async () => {
+    const itemId = await createStockedItem(shardSet, { a: 5 });
+    const [held, released, untouched, otherItem] = ['held', 'released', 'untouched', 'other'].map(uniqueId);
+    await stock.reserve({ orderId: held!, itemId, quantity: 2, expiresAt: null });
+    await stock.release({ orderId: released!, itemId });
+    await stock.reserve({ orderId: otherItem!, itemId, quantity: 1, expiresAt: null });
+    const read = await stock.getStockAndRecorded(itemId, [held!, released!, untouched!]);
+    assert.equal(read?.available, 2);
+    assert.deepEqual(read?.recordedOrderIds.sort(), [held!, released!].sort(), 'only the asked orders');
+    assert.deepEqual(await stock.getStockAndRecorded(itemId, []), { available: 2, recordedOrderIds: [] });
+    assert.equal(await stock.getStockAndRecorded(uniqueId('no-such-item'), [held!]), undefined);
+  });
+
   it('reserves every line of one shard or none, naming each short line', async () => {
     const [first] = (await itemsOnOneShard(1, { a: 3 })) as [string];
     const [second] = (await itemsOnOneShard(1, { a: 1 }, first)) as [string];
