@@ -33,6 +33,14 @@ function lifetimeProblem(payload: Record<string, unknown>, maxLifetimeSeconds: n
 }
 
 export function requireAuth({ secret, maxLifetimeSeconds }: TokenPolicy): MiddlewareHandler<AuthEnv> {
+  // Imported once: given the secret as a string, `verify` imports it again on every request.
+  const key = crypto.subtle.importKey(
+    'raw',
+    new TextEncoder().encode(secret),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['verify'],
+  );
   return async (c, next) => {
     const header = c.req.header('Authorization');
     const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
@@ -40,7 +48,7 @@ export function requireAuth({ secret, maxLifetimeSeconds }: TokenPolicy): Middle
       throw new ProblemError(problems.unauthorized('Missing bearer token in the Authorization header'));
     let payload: Record<string, unknown>;
     try {
-      payload = await verify(match[1]!, secret, 'HS256');
+      payload = await verify(match[1]!, await key, 'HS256');
     } catch {
       throw new ProblemError(problems.unauthorized('The bearer token is invalid or expired'));
     }

@@ -34,8 +34,6 @@ export interface BeginDeps {
   publicBaseUrl: string;
   /** The customer's cart lines, used when BEGIN has no `cart`. */
   cartOf(customerId: string): Promise<OrderLine[]>;
-  /** Status of the customer's order on their shard; undefined when it is not theirs (or does not exist). */
-  orderStatusOf(customerId: string, orderId: string): Promise<string | undefined>;
   /** Lets a checkout through to its workflow while its items' units cover it, or names what is short. */
   admission: Pick<StockAdmission, 'admit'>;
 }
@@ -79,10 +77,10 @@ export async function beginCheckout(deps: BeginDeps, request: BeginRequest): Pro
   const admission = await deps.admission.admit(orderId, lines);
   if (!admission.ok) {
     // A repeat of this key may miss exactly the units its first request holds: answer from that request.
-    // Only a checkout that holds units has an order row, so one shard read spares the losers of a flash
-    // sale a Temporal lookup each.
-    const holds = (await deps.orderStatusOf(customerId, orderId)) !== undefined;
-    return (holds ? await recordedBegin(deps, orderId, fingerprint) : undefined) ?? outOfStock(admission);
+    // The admission's read tells whether the order ever reserved, which spares the losers of a flash sale
+    // a Temporal lookup each.
+    const recorded = admission.reservedBefore ? await recordedBegin(deps, orderId, fingerprint) : undefined;
+    return recorded ?? outOfStock(admission);
   }
   try {
     // A repeat (same key) reaches the running workflow and its begin Update's first answer.

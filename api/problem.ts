@@ -30,7 +30,12 @@ export function problemResponse(c: Context, problem: Problem): Response {
 
 export class ProblemError extends Error {
   constructor(readonly problem: Problem) {
+    // An answer to the client, not a fault: nobody reads its stack, and a flash sale refuses by the
+    // thousand, so none is captured.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(problem.detail);
+    Error.stackTraceLimit = stackTraceLimit;
   }
 }
 

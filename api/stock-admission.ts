@@ -8,12 +8,25 @@
  * start and 900 shoppers are told the item is short within a read or two. A claim whose checkout fails gives
  * its units back to whoever asks next.
  *
- * The workflow's reservation stays the authority: other API processes, and checkouts admitted on a read
- * that was already stale, go through to it, and it refuses what is not there.
+ * The read also asks about the orders being admitted, so a repeat of a keyed BEGIN whose first request
+ * reserved is told so without another read.
+ *
+ * The workflow's reservation stays the authority: checkouts of other API processes are seen only once
+ * they reserved, so a checkout let through here may still be refused there; nothing is ever oversold.
  */
 import type { OrderLine, ShortLine } from '../domain/order-lines.js';
 
-export type Admission = { ok: true; release(): void } | { ok: false; short: ShortLine[] };
+export type Admission =
+  | { ok: true; release(): void }
+  | {
+      ok: false;
+      short: ShortLine[];
+      /**
+       * The order already has a reservation of one of its items recorded: an earlier request with the same
+       * idempotency key got as far as reserving, so its answer, not this refusal, is the order's.
+       */
+      reservedBefore: boolean;
+    };
 
 /** One snapshot of an item's stock row and of its reservation rows for the orders asked about. */
 export interface StockClaimsRead {
@@ -35,28 +48,24 @@ interface Claim {
 
 interface Snapshot {
   available: number;
+  /** Of the claims and askers the read asked about, those with a reservation of the item recorded. */
   recorded: ReadonlySet<string>;
-  /** The claims the read asked about: any other may already be counted in `available`. */
-  asked: ReadonlySet<string>;
 }
 
 interface ItemGate {
   itemId: string;
   /** Admitted checkouts of the item still running here, by order id. */
   claims: Map<string, Claim>;
-  /** admit() calls under way for the item: the gate is kept while any is. */
-  users: number;
-  /** The last read: undefined before the first, null for an unknown item. */
+  /** Orders of the admit() calls under way for the item: the gate is kept while any is. */
+  askers: Map<string, number>;
+  /** The last read (reads of one item run one after another): undefined before the first, null for an unknown item. */
   last: Snapshot | null | undefined;
   reading: Promise<void> | undefined;
   /** The read that starts once `reading` ends, shared by everyone who came during it. */
   queued: Promise<void> | undefined;
 }
 
-/** Reads one checkout may wait for before it goes to its workflow unchecked. */
-const MAX_READS_PER_CHECKOUT = 4;
-
-type Verdict = { kind: 'fits' } | { kind: 'short'; free: number } | { kind: 'unsure' };
+type Verdict = { kind: 'fits' } | { kind: 'short'; free: number };
 
 export class StockAdmission {
   private readonly items = new Map<string, ItemGate>();
@@ -74,22 +83,20 @@ export class StockAdmission {
   async admit(orderId: string, lines: readonly OrderLine[]): Promise<Admission> {
     const gates = lines.map((line) => this.gate(line.itemId));
     const used = [...new Set(gates)];
-    for (const gate of used) gate.users++;
+    for (const gate of used) gate.askers.set(orderId, (gate.askers.get(orderId) ?? 0) + 1);
     try {
-      // A read begun after this request came: the units of a restock a moment ago count.
-      let toRead = used;
-      for (let reads = 1; ; reads++) {
-        await Promise.all(toRead.map((gate) => this.freshRead(gate)));
-        const verdicts = lines.map((line, i) => verdict(gates[i]!, orderId, line.quantity));
-        if (verdicts.some((v) => v.kind === 'short')) return refusal(lines, verdicts);
-        if (reads >= MAX_READS_PER_CHECKOUT || verdicts.every((v) => v.kind === 'fits')) {
-          return this.claim(orderId, lines, gates);
-        }
-        toRead = [...new Set(gates.filter((_, i) => verdicts[i]!.kind === 'unsure'))];
-      }
+      // A read begun after this request came: the units of a restock a moment ago count, and it asks
+      // about every claim, since each was made by a checkout asking before this read began.
+      await Promise.all(used.map((gate) => this.freshRead(gate)));
+      const verdicts = lines.map((line, i) => verdict(gates[i]!, orderId, line.quantity));
+      if (verdicts.every((v) => v.kind === 'fits')) return this.claim(orderId, lines, gates);
+      const reservedBefore = gates.some((gate) => gate.last?.recorded.has(orderId) === true);
+      return { ok: false, short: shortLines(lines, verdicts), reservedBefore };
     } finally {
       for (const gate of used) {
-        gate.users--;
+        const asking = gate.askers.get(orderId)! - 1;
+        if (asking === 0) gate.askers.delete(orderId);
+        else gate.askers.set(orderId, asking);
         this.forgetIfIdle(gate);
       }
     }
@@ -98,7 +105,14 @@ export class StockAdmission {
   private gate(itemId: string): ItemGate {
     let gate = this.items.get(itemId);
     if (!gate) {
-      gate = { itemId, claims: new Map(), users: 0, last: undefined, reading: undefined, queued: undefined };
+      gate = {
+        itemId,
+        claims: new Map(),
+        askers: new Map(),
+        last: undefined,
+        reading: undefined,
+        queued: undefined,
+      };
       this.items.set(itemId, gate);
     }
     return gate;
@@ -138,13 +152,11 @@ export class StockAdmission {
   }
 
   private startRead(gate: ItemGate): Promise<void> {
-    const asked = new Set(gate.claims.keys());
+    const asked = [...new Set([...gate.claims.keys(), ...gate.askers.keys()])];
     const reading = this.options
-      .readStock(gate.itemId, [...asked])
+      .readStock(gate.itemId, asked)
       .then((read) => {
-        gate.last = read
-          ? { available: read.available, recorded: new Set(read.recordedOrderIds), asked }
-          : null;
+        gate.last = read ? { available: read.available, recorded: new Set(read.recordedOrderIds) } : null;
       })
       .finally(() => {
         if (gate.reading === reading) gate.reading = undefined;
@@ -155,39 +167,28 @@ export class StockAdmission {
 
   /** Nothing claimed, nobody admitting: forget the item (a catalog can be large). */
   private forgetIfIdle(gate: ItemGate): void {
-    if (gate.claims.size === 0 && gate.users === 0 && this.items.get(gate.itemId) === gate) {
+    if (gate.claims.size === 0 && gate.askers.size === 0 && this.items.get(gate.itemId) === gate) {
       this.items.delete(gate.itemId);
     }
   }
 }
 
-function refusal(lines: readonly OrderLine[], verdicts: Verdict[]): Extract<Admission, { ok: false }> {
-  return {
-    ok: false,
-    short: lines.flatMap((line, i) => {
-      const v = verdicts[i]!;
-      return v.kind === 'short' ? [{ itemId: line.itemId, requested: line.quantity, available: v.free }] : [];
-    }),
-  };
+function shortLines(lines: readonly OrderLine[], verdicts: Verdict[]): ShortLine[] {
+  return lines.flatMap((line, i) => {
+    const v = verdicts[i]!;
+    return v.kind === 'short' ? [{ itemId: line.itemId, requested: line.quantity, available: v.free }] : [];
+  });
 }
 
-/**
- * fits: free units cover the line; short: they do not, on a read that asked about every claim;
- * unsure: they do not, but a claim admitted after the read began may already be in its `available`.
- */
+/** Whether the item's free units cover the line: `available` less the claims the read found no reservation of. */
 function verdict(gate: ItemGate, orderId: string, quantity: number): Verdict {
   const read = gate.last;
-  if (read === undefined) return { kind: 'unsure' };
-  if (read === null) return { kind: 'fits' };
+  if (!read) return { kind: 'fits' };
   let unseen = 0;
-  let askedAboutAll = true;
   for (const [claimant, claim] of gate.claims) {
     // A repeat of the same order reaches the same workflow and its first answer: its claim is its own.
-    if (claimant === orderId || read.recorded.has(claimant)) continue;
-    unseen += claim.units;
-    if (!read.asked.has(claimant)) askedAboutAll = false;
+    if (claimant !== orderId && !read.recorded.has(claimant)) unseen += claim.units;
   }
   const free = read.available - unseen;
-  if (free >= quantity) return { kind: 'fits' };
-  return askedAboutAll ? { kind: 'short', free: Math.max(0, free) } : { kind: 'unsure' };
+  return free >= quantity ? { kind: 'fits' } : { kind: 'short', free: Math.max(0, free) };
 }

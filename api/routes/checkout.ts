@@ -30,6 +30,8 @@ import { isRefused, updateOrRefusal, WORKFLOW_CLOSED } from '../workflow-calls.j
 
 export interface CheckoutDeps extends BeginDeps {
   temporal: Client;
+  /** Status of the customer's order on their shard; undefined when it is not theirs (or does not exist). */
+  orderStatusOf(customerId: string, orderId: string): Promise<string | undefined>;
 }
 
 const checkout = createRoute({
