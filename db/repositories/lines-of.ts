@@ -1,8 +1,11 @@
-import { asc, inArray } from 'drizzle-orm';
+import { inArray, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { ShardQueryable } from '../shard-set.js';
 
-/** The rows of a lines table (`…_lines`) whose `parent` column is one of `parentIds`, in item id order. */
+/**
+ * The rows of a lines table (`…_lines`) whose `parent` column is one of `parentIds`, in item id order
+ * (bytewise, as every id comparison is, whatever the shard's locale).
+ */
 export async function linesOf<T extends PgTable & { itemId: PgColumn }>(
   db: ShardQueryable,
   lines: T,
@@ -14,6 +17,6 @@ export async function linesOf<T extends PgTable & { itemId: PgColumn }>(
     .select()
     .from(lines as PgTable)
     .where(inArray(parent, parentIds))
-    .orderBy(asc(lines.itemId));
+    .orderBy(sql`${lines.itemId} collate "C"`);
   return rows as T['$inferSelect'][];
 }

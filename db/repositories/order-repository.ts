@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
-import { and, asc, eq, gte, lt, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import type { PricedLine } from '../../domain/order-lines.js';
-import { alreadyPast, canTransitionOrder, type OrderStatus } from '../../domain/order-status.js';
+import {
+  alreadyPast,
+  canTransitionOrder,
+  ORDER_STATUSES,
+  type OrderStatus,
+} from '../../domain/order-status.js';
 import type { ShippingAddress } from '../../domain/shipping-address.js';
 import { compareBytewise } from '../byte-order.js';
 import { type CursorSecret, decodeCursor, encodeCursor, mergeSortedPages, positionGuard } from '../cursor.js';
@@ -110,6 +115,11 @@ function compareOldestFirst(a: OrderHeader, b: OrderHeader): number {
 const fingerprint = (parts: unknown[]) =>
   createHash('sha256').update(JSON.stringify(parts)).digest('base64url').slice(0, 16);
 
+/** For each status, the statuses an order may move to it from. */
+const SOURCES_OF = Object.fromEntries(
+  ORDER_STATUSES.map((to) => [to, ORDER_STATUSES.filter((from) => canTransitionOrder(from, to))]),
+) as Record<OrderStatus, OrderStatus[]>;
+
 const idBytewise = sql`${orders.orderId} collate "C"`;
 
 export function createOrderRepository(deps: OrderRepositoryDeps): OrderRepository {
@@ -169,21 +179,46 @@ export function createOrderRepository(deps: OrderRepositoryDeps): OrderRepositor
       const totalCents = lines.reduce((sum, l) => sum + l.quantity * l.priceCents, 0);
       assertCents(totalCents, 'order total');
 
-      const { db } = shardSet.forCustomer(customerId);
-      return db.transaction(async (tx) => {
-        const inserted = await tx
-          .insert(orders)
-          .values({ orderId, customerId, status: 'RESERVED', totalCents, expiresAt })
-          .onConflictDoNothing()
-          .returning({ orderId: orders.orderId });
-        if (inserted.length > 0) {
-          await tx.insert(orderLines).values(lines.map((l) => ({ orderId, ...l })));
-        }
-        const recorded = await readDetails(tx, customerId, orderId);
-        if (!recorded)
-          throw new IdempotencyKeyConflictError(`order ${orderId}`, 'it belongs to another customer');
-        return recorded;
-      });
+      const shard = shardSet.forCustomer(customerId);
+      // The row and its lines in one statement, atomic without a transaction; a repeat inserts nothing
+      // and answers what the first call recorded.
+      const [created] = await shard.sql<{ orderedAt: Date; version: number }[]>`
+        with header as (
+          insert into orders (order_id, customer_id, status, total_cents, expires_at)
+          values (${orderId}, ${customerId}, 'RESERVED', ${totalCents}, ${expiresAt})
+          on conflict do nothing
+          returning order_id, ordered_at, version
+        ), inserted_lines as (
+          insert into order_lines (order_id, item_id, quantity, price_cents)
+          select header.order_id, line.item_id, line.quantity, line.price_cents
+          from header, unnest(
+            ${lines.map((l) => l.itemId)}::text[],
+            ${lines.map((l) => l.quantity)}::int[],
+            ${lines.map((l) => l.priceCents)}::int[]
+          ) as line(item_id, quantity, price_cents)
+        )
+        select ordered_at as "orderedAt", version from header`;
+      if (created) {
+        return {
+          orderId,
+          customerId,
+          status: 'RESERVED',
+          totalCents,
+          shippingAddress: null,
+          orderedAt: created.orderedAt,
+          expiresAt,
+          failureReason: null,
+          version: created.version,
+          lines: lines
+            .map(({ itemId, quantity, priceCents }) => ({ itemId, quantity, priceCents }))
+            .sort((a, b) => compareBytewise(a.itemId, b.itemId)),
+          suborders: [],
+        };
+      }
+      const recorded = await readDetails(shard.db, customerId, orderId);
+      if (!recorded)
+        throw new IdempotencyKeyConflictError(`order ${orderId}`, 'it belongs to another customer');
+      return recorded;
     },
 
     async getOrder(customerId, orderId) {
@@ -193,25 +228,36 @@ export function createOrderRepository(deps: OrderRepositoryDeps): OrderRepositor
     async transitionOrder({ customerId, orderId, to, shippingAddress, failureReason }) {
       const { db } = shardSet.forCustomer(customerId);
       return retryOnLostRace(deps, 'order', orderId, async () => {
+        // The usual case in one statement: the row moves when its status may go to `to`.
+        const sources = SOURCES_OF[to];
+        const [moved] =
+          sources.length === 0
+            ? []
+            : await db
+                .update(orders)
+                .set({
+                  status: to,
+                  version: sql`${orders.version} + 1`,
+                  updatedAt: new Date(),
+                  ...(shippingAddress ? { shippingAddress } : {}),
+                  ...(failureReason ? { failureReason } : {}),
+                })
+                .where(
+                  and(
+                    eq(orders.orderId, orderId),
+                    eq(orders.customerId, customerId),
+                    inArray(orders.status, sources),
+                  ),
+                )
+                .returning();
+        if (moved) return toHeader(moved);
         const current = await readHeader(db, customerId, orderId);
         if (!current) throw new NotFoundError('order', orderId);
         // A repeat, or a step re-run after a lost workflow task whose later steps took effect.
         if (current.status === to || alreadyPast(current.status, to)) return current;
-        if (!canTransitionOrder(current.status, to)) {
-          throw new InvalidTransitionError('order', orderId, current.status, to);
-        }
-        const [updated] = await db
-          .update(orders)
-          .set({
-            status: to,
-            version: current.version + 1,
-            updatedAt: new Date(),
-            ...(shippingAddress ? { shippingAddress } : {}),
-            ...(failureReason ? { failureReason } : {}),
-          })
-          .where(and(eq(orders.orderId, orderId), eq(orders.version, current.version)))
-          .returning();
-        return updated ? toHeader(updated) : LOST_RACE;
+        // Created since the update looked (statuses only move forward, so nothing else makes it movable).
+        if (canTransitionOrder(current.status, to)) return LOST_RACE;
+        throw new InvalidTransitionError('order', orderId, current.status, to);
       });
     },
 
