@@ -1,5 +1,5 @@
 /**
- * Steps of `orderWorkflowV2` that run as local activities: each does everything that happens together at
+ * Steps of the order workflow (`orderWorkflowV3`, and V2) that run as local activities: each does everything that happens together at
  * one point of the order's life (pricing + every shard's reservation + the order row; a status write with
  * the stock change it goes with), so the workflow records one marker instead of several activities.
  * Safe to run twice: every effect is keyed by the order id (and the item), and business outcomes are

@@ -1,5 +1,5 @@
 /**
- * Warehouse-split steps of `orderWorkflowV2` that run as local activities: each does what happens together
+ * Warehouse-split steps of the order workflow (V3 and V2) that run as local activities: each does what happens together
  * to the suborders (allocate every item and record the split; ship a suborder's units and record the
  * statuses that follow). Idempotent per (order, item, warehouse) and per suborder; an item that lost a
  * race for a warehouse's units is a typed result, so the workflow plans it again.

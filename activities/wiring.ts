@@ -9,7 +9,7 @@ import { createSuborderActivities } from './suborder-activities.js';
 import { createWarehouseActivities } from './warehouse-activities.js';
 
 /**
- * Everything the order worker runs: orderWorkflowV2's steps, and the legacy orderWorkflow's and its
+ * Everything the order worker runs: the order workflow's steps (V3 and V2), and the legacy orderWorkflow's and its
  * fulfillment child's, which orders started before V2 still call.
  */
 export function createOrderWorkerActivities(repos: Repositories, gateway: PaymentGateway) {

@@ -20,7 +20,7 @@ import {
   ORDER_WORKFLOW_TYPE,
   orderWorkflowId,
 } from '../workflows/definitions.js';
-import type { orderWorkflowV2 } from '../workflows/order/order-workflow.js';
+import type { orderWorkflowV3 } from '../workflows/order/order-workflow.js';
 import type { BeginCheckoutResult } from '../workflows/types.js';
 import { beginFingerprint, orderIdForKey } from './idempotency.js';
 import { ProblemError, problems } from './problem.js';
@@ -123,7 +123,7 @@ function startOrder(
   return deps.temporal.workflow.executeUpdateWithStart(beginCheckoutUpdate, {
     args: [{ lines: order.lines }],
     ...(keyed ? { updateId: BEGIN_UPDATE_ID } : {}),
-    startWorkflowOperation: new WithStartWorkflowOperation<typeof orderWorkflowV2>(ORDER_WORKFLOW_TYPE, {
+    startWorkflowOperation: new WithStartWorkflowOperation<typeof orderWorkflowV3>(ORDER_WORKFLOW_TYPE, {
       workflowId: orderWorkflowId(order.orderId),
       taskQueue: deps.orderTaskQueue,
       workflowIdConflictPolicy: 'USE_EXISTING',

@@ -1,4 +1,4 @@
-/** Business outcomes of orderWorkflowV2's steps, returned as values (never thrown) so the workflow branches on them. */
+/** Business outcomes of the order workflow's steps, returned as values (never thrown) so the workflow branches on them. */
 import type { ItemParts } from './allocated-parts.js';
 import type { PricedLine, ShortLine } from './order-lines.js';
 

@@ -1,5 +1,5 @@
 /**
- * Records histories of the workflow type BEGIN starts (orderWorkflowV2), for every branch of the order
+ * Records histories of the workflow type BEGIN starts (orderWorkflowV3), for every branch of the order
  * lifecycle, into test/histories/, for the replay test (test/replay/replay-histories.test.ts). The
  * legacy types' recordings (`legacy-v<N>.*`) are never re-recorded. Run after a deliberate workflow change:
  *   npm run record-histories                       (every scenario)
@@ -37,7 +37,7 @@ import {
   shipSuborderUpdate,
   submitOrderUpdate,
 } from '../workflows/definitions.js';
-import type { orderWorkflowV2 } from '../workflows/order/order-workflow.js';
+import type { orderWorkflowV3 } from '../workflows/order/order-workflow.js';
 // @ts-expect-error plain .mjs without type declarations
 import { ensureTemporalCli } from './install-temporal-cli.mjs';
 import { PROJECT_ROOT } from './lib/project-paths.js';
@@ -45,7 +45,7 @@ import { PROJECT_ROOT } from './lib/project-paths.js';
 export const HISTORIES_DIR = fileURLToPath(new URL('../test/histories/', import.meta.url));
 const ADDRESS = { name: 'Ada', line1: '1 Main St', city: 'Newark', postalCode: '07102', country: 'US' };
 
-type Handle = WorkflowHandle<typeof orderWorkflowV2>;
+type Handle = WorkflowHandle<typeof orderWorkflowV3>;
 
 export interface Scenario {
   name: string;
@@ -332,7 +332,7 @@ export async function recordScenario(
   const orderId = `ord_${randomUUID().replaceAll('-', '')}`;
   return await warehouseWorker.runUntil(
     orderWorker.runUntil(async () => {
-      const handle = await env.client.workflow.start<typeof orderWorkflowV2>(ORDER_WORKFLOW_TYPE, {
+      const handle = await env.client.workflow.start<typeof orderWorkflowV3>(ORDER_WORKFLOW_TYPE, {
         workflowId: orderWorkflowId(orderId),
         taskQueue: queue,
         ...(scenario.workflowTaskTimeout ? { workflowTaskTimeout: scenario.workflowTaskTimeout } : {}),

@@ -1,5 +1,5 @@
 /**
- * The order worker: every workflow type of workflows/index.ts (orderWorkflowV2, and the legacy
+ * The order worker: every workflow type of workflows/index.ts (orderWorkflowV3; V2 and the legacy
  * orderWorkflow and fulfillmentWorkflow kept for orders in flight) and their activities on ORDER_TASK_QUEUE.
  */
 

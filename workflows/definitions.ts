@@ -10,8 +10,10 @@ import type {
   SuborderState,
 } from './types.js';
 
-/** The type BEGIN starts. Orders of the legacy types below keep running on the same message names. */
-export const ORDER_WORKFLOW_TYPE = 'orderWorkflowV2';
+/** The type BEGIN starts. Orders of the older types below keep running on the same message names. */
+export const ORDER_WORKFLOW_TYPE = 'orderWorkflowV3';
+/** The same order code, asking its history about each patch (workflows/order/patches.ts). */
+export const ORDER_WORKFLOW_V2_TYPE = 'orderWorkflowV2';
 export const LEGACY_ORDER_WORKFLOW_TYPE = 'orderWorkflow';
 export const orderWorkflowId = (orderId: string): string => `order-${orderId}`;
 /**

@@ -1,4 +1,4 @@
 /** The workflow bundle's entry: every workflow a worker registers. */
 export { fulfillmentWorkflow } from './legacy/fulfillment-workflow.js';
 export { orderWorkflow } from './legacy/order-workflow.js';
-export { orderWorkflowV2 } from './order/order-workflow.js';
+export { orderWorkflowV2, orderWorkflowV3 } from './order/order-workflow.js';

@@ -8,7 +8,7 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { z } from 'zod';
 import type { OrderStatus } from '../../domain/order-status.js';
 import { cancelOrderUpdate, orderWorkflowId, submitOrderUpdate } from '../../workflows/definitions.js';
-import type { orderWorkflowV2 } from '../../workflows/order/order-workflow.js';
+import type { orderWorkflowV3 } from '../../workflows/order/order-workflow.js';
 import { isTerminal } from '../../workflows/order-rules.js';
 import type { OrderOutcome } from '../../workflows/types.js';
 import type { ApiMetrics } from '../api-metrics.js';
@@ -107,7 +107,7 @@ function submitStatus(outcome: OrderOutcome): 200 | 402 | 409 | 410 {
  * an Update "not found" then too: waiting for its result would wait for the whole order) or cannot be read.
  */
 async function closedOutcome(
-  handle: WorkflowHandle<typeof orderWorkflowV2>,
+  handle: WorkflowHandle<typeof orderWorkflowV3>,
 ): Promise<OrderOutcome | undefined> {
   try {
     if ((await handle.describe()).status.name === 'RUNNING') return undefined;
@@ -131,7 +131,7 @@ export function checkoutRoutes(deps: CheckoutDeps, metrics: ApiMetrics) {
   app.openAPIRegistry.register('BeginCheckoutRequest', BeginCheckoutRequestSchema);
   app.openAPIRegistry.register('OrderReference', OrderReferenceSchema);
   const handle = (orderId: string) =>
-    deps.temporal.workflow.getHandle<typeof orderWorkflowV2>(orderWorkflowId(orderId));
+    deps.temporal.workflow.getHandle<typeof orderWorkflowV3>(orderWorkflowId(orderId));
 
   return app.openapi(checkout, async (c) => {
     const { op } = c.req.valid('query');

@@ -24,7 +24,7 @@ export interface FlowShape {
   child: StepCounts | null;
 }
 
-/** Today's order (orderWorkflowV2, gateway calls local) with one line, up to the warehouses being notified. */
+/** Today's order (orderWorkflowV3, gateway calls local) with one line, up to the warehouses being notified. */
 export const ORDER_FLOW_SHAPE: FlowShape = {
   // beginOrder (price, reserve per shard, open the order) as one local activity
   begin: { activities: 0, localActivities: 1 },

@@ -26,7 +26,7 @@ import {
   providePaymentUpdate,
   submitOrderUpdate,
 } from '../../workflows/definitions.js';
-import type { orderWorkflowV2 } from '../../workflows/order/order-workflow.js';
+import type { orderWorkflowV3 } from '../../workflows/order/order-workflow.js';
 import { testStack } from '../support/stack.js';
 import { bundleWorkflows } from '../support/workflow-bundles.js';
 import { CURSOR_SECRET, createStockedItem, suiteShardSet, uniqueId } from './fixtures.js';
@@ -35,7 +35,7 @@ const ADDRESS = { name: 'Ada', line1: '1 Main St', city: 'Newark', postalCode: '
 const UNITS = 5;
 const QUANTITY = 2;
 
-type Handle = WorkflowHandle<typeof orderWorkflowV2>;
+type Handle = WorkflowHandle<typeof orderWorkflowV3>;
 
 interface BegunOrder {
   orderId: string;
@@ -93,7 +93,7 @@ describe('an unpaid order whose lost workflow task took the payment (real workfl
     const itemId = await createStockedItem(shardSet, { a: UNITS });
     const orderId = uniqueId('ord');
     const customerId = uniqueId('c');
-    const handle = await testStack().temporal.client.workflow.start<typeof orderWorkflowV2>(
+    const handle = await testStack().temporal.client.workflow.start<typeof orderWorkflowV3>(
       ORDER_WORKFLOW_TYPE,
       {
         workflowId: orderWorkflowId(orderId),

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { checkInvariants } from '../../db/invariants.js';
 import { replayStoredHistories } from '../../scripts/lib/stored-histories.js';
+import { ORDER_WORKFLOW_TYPE } from '../../workflows/definitions.js';
 import { eventually, stockCounters, stockedItem } from '../support/catalog-fixture.js';
 import { api, tokenFor } from '../support/platform.js';
 import { usePlatform } from '../support/platform-suite.js';
@@ -293,7 +294,7 @@ function describeLifecycle(topology: Topology): void {
         address: temporalAddress(),
         namespace: 'default',
         bundlePath,
-        query: `WorkflowType="orderWorkflowV2" AND TaskQueue="${live.platform.env['ORDER_TASK_QUEUE']}"`,
+        query: `WorkflowType="${ORDER_WORKFLOW_TYPE}" AND TaskQueue="${live.platform.env['ORDER_TASK_QUEUE']}"`,
       });
       assert.ok(check.checked >= 5, `only ${check.checked} histories found`);
       assert.deepEqual(check.stale, []);

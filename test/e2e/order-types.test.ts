@@ -1,7 +1,8 @@
 /**
- * Both order workflow types on the real stack. Orders of the legacy `orderWorkflow` that were in flight
- * when BEGIN switched to orderWorkflowV2 are paid, submitted, shipped, delivered and cancelled through
- * the same API; and what one placed order costs the Temporal server, per type, is measured here.
+ * Every order workflow type on the real stack. Orders in flight when BEGIN switched type (the legacy
+ * `orderWorkflow` to orderWorkflowV2, V2 to orderWorkflowV3) are paid, submitted, shipped, delivered and
+ * cancelled through the same API; and what one placed order costs the Temporal server, per type, is
+ * measured here.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -11,6 +12,8 @@ import {
   beginCheckoutUpdate,
   fulfillmentWorkflowId,
   LEGACY_ORDER_WORKFLOW_TYPE,
+  ORDER_WORKFLOW_TYPE,
+  ORDER_WORKFLOW_V2_TYPE,
   orderWorkflowId,
 } from '../../workflows/definitions.js';
 import type { BeginCheckoutResult } from '../../workflows/types.js';
@@ -22,7 +25,7 @@ import { testStack } from '../support/stack.js';
 
 type Cart = { itemId: string; quantity: number }[];
 
-describe('e2e: legacy and V2 orders side by side', function () {
+describe('e2e: legacy, V2 and V3 orders side by side', function () {
   this.timeout(240_000);
   const live = usePlatform({ env: { RESERVATION_TTL_SECONDS: '120' }, operator: 'ops' });
   let temporal: Client;
@@ -31,12 +34,12 @@ describe('e2e: legacy and V2 orders side by side', function () {
     temporal = testStack().temporal.client;
   });
 
-  /** BEGIN as the API did before the switch: update-with-start of the legacy type. */
-  async function beginLegacy(shopper: Shopper, cart: Cart): Promise<string> {
+  /** BEGIN as the API did before a switch: update-with-start of an older type. */
+  async function beginAs(type: string, shopper: Shopper, cart: Cart): Promise<string> {
     const orderId = `ord_${randomUUID().replaceAll('-', '')}`;
     const begun: BeginCheckoutResult = await temporal.workflow.executeUpdateWithStart(beginCheckoutUpdate, {
       args: [{ lines: cart }],
-      startWorkflowOperation: new WithStartWorkflowOperation(LEGACY_ORDER_WORKFLOW_TYPE, {
+      startWorkflowOperation: new WithStartWorkflowOperation(type, {
         workflowId: orderWorkflowId(orderId),
         taskQueue: live.platform.env['ORDER_TASK_QUEUE']!,
         workflowIdConflictPolicy: 'USE_EXISTING',
@@ -55,7 +58,9 @@ describe('e2e: legacy and V2 orders side by side', function () {
     return orderId;
   }
 
-  async function beginV2(shopper: Shopper, cart: Cart): Promise<string> {
+  const beginLegacy = (shopper: Shopper, cart: Cart) => beginAs(LEGACY_ORDER_WORKFLOW_TYPE, shopper, cart);
+
+  async function beginThroughApi(shopper: Shopper, cart: Cart): Promise<string> {
     const res = await api(live.platform, 'POST', '/checkout?op=BEGIN', {
       token: shopper.token,
       body: { cart },
@@ -143,29 +148,61 @@ describe('e2e: legacy and V2 orders side by side', function () {
     assert.deepEqual(await checkInvariants(live.db.shards, { itemIds: [itemId], orderIds: [orderId] }), []);
   });
 
-  it('one placed order (BEGIN → payment → SUBMIT → split, warehouse notified) costs V2 far fewer events', async () => {
+  it('a V2 order in flight is paid, submitted, split, shipped and delivered through the API', async () => {
+    const itemId = await stockedItem(live.db.repos, { 'wh-east': 3 }, 1200);
+    const shopper = await newShopper();
+    const orderId = await beginAs(ORDER_WORKFLOW_V2_TYPE, shopper, [{ itemId, quantity: 2 }]);
+    assert.equal(await workflowType(orderId), 'orderWorkflowV2');
+    await payAndSubmit(shopper, orderId);
+    const split = await eventually(
+      () => order(shopper, orderId),
+      (o) => o.suborders.length === 1,
+    );
+    const suborderId = split.suborders[0].suborderId as string;
+    for (const action of ['ship', 'deliver']) {
+      const res = await api(live.platform, 'POST', `/admin/suborders/${suborderId}/${action}`, {
+        token: live.operator,
+      });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+    }
+    await eventually(
+      () => order(shopper, orderId),
+      (o) => o.status === 'DELIVERED',
+    );
+    assert.deepEqual(await checkInvariants(live.db.shards, { itemIds: [itemId], orderIds: [orderId] }), []);
+  });
+
+  it('one placed order (BEGIN → payment → SUBMIT → split, warehouse notified) costs each type fewer events', async () => {
     const itemId = await stockedItem(live.db.repos, { 'wh-east': 10 }, 500);
     const cart = [{ itemId, quantity: 1 }];
-    const legacyShopper = await newShopper();
-    const legacyId = await beginLegacy(legacyShopper, cart);
-    await payAndSubmit(legacyShopper, legacyId);
-    const v2Shopper = await newShopper();
-    const v2Id = await beginV2(v2Shopper, cart);
-    assert.equal(await workflowType(v2Id), 'orderWorkflowV2');
-    await payAndSubmit(v2Shopper, v2Id);
+    const [legacyShopper, v2Shopper, v3Shopper] = [
+      await newShopper(),
+      await newShopper(),
+      await newShopper(),
+    ];
+    const begun = {
+      legacy: await beginLegacy(legacyShopper, cart),
+      v2: await beginAs(ORDER_WORKFLOW_V2_TYPE, v2Shopper, cart),
+      v3: await beginThroughApi(v3Shopper, cart),
+    };
+    assert.equal(await workflowType(begun.v3), ORDER_WORKFLOW_TYPE);
+    assert.equal(ORDER_WORKFLOW_TYPE, 'orderWorkflowV3');
     for (const [shopper, id] of [
-      [legacyShopper, legacyId],
-      [v2Shopper, v2Id],
+      [legacyShopper, begun.legacy],
+      [v2Shopper, begun.v2],
+      [v3Shopper, begun.v3],
     ] as const) {
+      await payAndSubmit(shopper, id);
       await eventually(
         () => order(shopper, id),
         (o) => o.suborders.length === 1,
       );
     }
-    const [legacyOrder, legacyChild, v2] = await Promise.all([
-      settledCost(orderWorkflowId(legacyId)),
-      settledCost(fulfillmentWorkflowId(legacyId)),
-      settledCost(orderWorkflowId(v2Id)),
+    const [legacyOrder, legacyChild, v2, v3] = await Promise.all([
+      settledCost(orderWorkflowId(begun.legacy)),
+      settledCost(fulfillmentWorkflowId(begun.legacy)),
+      settledCost(orderWorkflowId(begun.v2)),
+      settledCost(orderWorkflowId(begun.v3)),
     ]);
     const legacy = {
       events: legacyOrder.events + legacyChild.events,
@@ -174,10 +211,13 @@ describe('e2e: legacy and V2 orders side by side', function () {
     console.log(
       `      one placed order: legacy ${legacy.events} events / ${legacy.workflowTasks} workflow tasks ` +
         `(order ${legacyOrder.events}/${legacyOrder.workflowTasks}, child ${legacyChild.events}/${legacyChild.workflowTasks}); ` +
-        `V2 ${v2.events} events / ${v2.workflowTasks} workflow tasks`,
+        `V2 ${v2.events} / ${v2.workflowTasks}; V3 ${v3.events} / ${v3.workflowTasks}`,
     );
     assert.ok(v2.events <= 38, `V2 events: ${v2.events}`);
     assert.ok(v2.workflowTasks <= 4, `V2 workflow tasks: ${v2.workflowTasks}`);
     assert.ok(v2.events * 2 < legacy.events, 'V2 costs less than half the events');
+    // V3 records no patch markers and no TemporalChangeVersion upserts.
+    assert.ok(v3.events < v2.events, `V3 ${v3.events} events, V2 ${v2.events}`);
+    assert.ok(v3.workflowTasks <= v2.workflowTasks, `V3 workflow tasks: ${v3.workflowTasks}`);
   });
 });

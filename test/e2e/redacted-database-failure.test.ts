@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { FAILURE } from '../../domain/failure-types.js';
 import { orderWorkflowId, providePaymentUpdate } from '../../workflows/definitions.js';
-import type { orderWorkflowV2 } from '../../workflows/order/order-workflow.js';
+import type { orderWorkflowV3 } from '../../workflows/order/order-workflow.js';
 import { begin, newShopper } from '../api/support.js';
 import { stockedItem } from '../support/catalog-fixture.js';
 import { api } from '../support/platform.js';
@@ -117,7 +117,7 @@ describe('a status write the database refuses, on the real platform', function (
     const { orderId } = await begin(live.platform, shopper, [{ itemId, quantity: 1 }]);
     assert.equal((await live.db.repos.stock.getStock(itemId))?.available, 1);
 
-    const handle = client.workflow.getHandle<typeof orderWorkflowV2>(orderWorkflowId(orderId));
+    const handle = client.workflow.getHandle<typeof orderWorkflowV3>(orderWorkflowId(orderId));
     await handle.executeUpdate(providePaymentUpdate, {
       args: [{ paymentToken: `tok_${randomUUID()}`, shippingAddress: ADDRESS }],
     });

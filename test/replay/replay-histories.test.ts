@@ -1,8 +1,9 @@
 /**
  * Every recorded history (test/histories/, written by `npm run record-histories`) must replay against
  * today's workflow code: a change that would break an order in flight fails here. Unprefixed histories
- * are of the type BEGIN starts (orderWorkflowV2); `v2-before-lost-payment-undone.` ones are of the same
- * type before its `lost-payment-undone` patch, `v2-before-handlers-first.` ones before its
+ * are of the type BEGIN starts (orderWorkflowV3, every patch taken from the start); `v2.` ones of
+ * orderWorkflowV2, the same code asking about each patch, recorded with all of them; `v2-before-lost-payment-undone.`
+ * ones are of V2 before its `lost-payment-undone` patch, `v2-before-handlers-first.` ones before its
  * `handlers-answer-first` patch, and `v2-regular-gateway.` ones from further back, before its
  * `gateway-calls-local` patch. Those of the legacy orderWorkflow and its fulfillment
  * child keep a `legacy-v<N>.` prefix (v1 before the `report-suborders-before-notify` patch, v2 after),
@@ -71,6 +72,7 @@ describe('replay: recorded histories against today’s workflow code', function 
       'void-refused-after-capture',
     ]) {
       assert.ok(names.includes(branch), `missing history: ${branch}`);
+      assert.ok(names.includes(`v2.${branch}`), `missing history: v2.${branch}`);
     }
     for (const version of ['legacy-v1', 'legacy-v2']) {
       assert.ok(
@@ -127,8 +129,10 @@ describe('replay: recorded histories against today’s workflow code', function 
     'happy-path-delivered',
     'partial-shipments',
   ];
-  /** orderWorkflowV2 only: recorded after the legacy types stopped being recorded. */
+  /** orderWorkflowV2 and V3 only: recorded after the legacy types stopped being recorded. */
   const V2_PAST_PAYMENT = ['update-while-a-step-outlives-its-task', 'void-refused-after-capture'];
+  /** A branch's histories of both types that run today's order code: V3 (unprefixed) and V2. */
+  const bothTypes = (names: string[]) => [...names, ...names.map((name) => `v2.${name}`)];
 
   function assertDiverged(results: ReplayResult[], expected: string[]): void {
     const broken = results
@@ -176,8 +180,7 @@ describe('replay: recorded histories against today’s workflow code', function 
       'step-past-its-bound',
     ];
     assertDiverged(results, [
-      ...localGateway,
-      ...V2_PAST_PAYMENT,
+      ...bothTypes([...localGateway, ...V2_PAST_PAYMENT]),
       ...localGateway.map((name) => `v2-before-handlers-first.${name}`),
       ...branches.map((name) => `v2-regular-gateway.${name}`),
     ]);
@@ -189,27 +192,47 @@ describe('replay: recorded histories against today’s workflow code', function 
     );
     const failed = ['step-failed-for-good', 'step-past-its-bound'];
     assertDiverged(results, [
-      ...failed,
+      ...bothTypes([...failed, 'void-refused-after-capture']),
       ...failed.map((name) => `v2-before-handlers-first.${name}`),
-      'void-refused-after-capture',
     ]);
   });
 
   it('fails when an unpaid order closes as it did before lost-payment-undone (its histories are recorded)', async () => {
     const results = await replayMutant('order/order-workflow.ts', (source) =>
       source.replace(
-        'if (!patched(LOST_PAYMENT_UNDONE)) return this.close(status);',
+        'if (!takes(LOST_PAYMENT_UNDONE)) return this.close(status);',
         'return this.close(status);',
       ),
     );
     // Every unpaid order recorded since the patch diverges, whether or not a lost task had taken a payment.
-    assertDiverged(results, ['expiry', 'cancel-before-payment', 'expiry-after-a-lost-payment-task']);
+    assertDiverged(
+      results,
+      bothTypes(['expiry', 'cancel-before-payment', 'expiry-after-a-lost-payment-task']),
+    );
   });
 
   it('fails when a void refused as captured no longer leads to a refund (its history is recorded)', async () => {
     const results = await replayMutant('order/order-workflow.ts', (source) =>
       source.replace('error instanceof ActivityFailure || this.voidRefusedAsLocalStep(error)', 'false'),
     );
-    assertDiverged(results, ['void-refused-after-capture']);
+    assertDiverged(results, bothTypes(['void-refused-after-capture']));
+  });
+
+  it('fails when orderWorkflowV3 asks its history about patches (it recorded no markers)', async () => {
+    const results = await replayMutant('order/patches.ts', (source) =>
+      source.replace(
+        'workflowInfo().workflowType !== ORDER_WORKFLOW_V2_TYPE || patched(patchId)',
+        'patched(patchId)',
+      ),
+    );
+    // Asked, a patch without its marker reads as not taken: every V3 order past its checkout takes an
+    // older path. A refused checkout reaches no patched step.
+    const v3 = recordedHistories()
+      .map((h) => h.workflowId)
+      .filter((name) => !name.includes('.'));
+    assertDiverged(
+      results,
+      v3.filter((name) => name !== 'checkout-out-of-stock'),
+    );
   });
 });

@@ -333,7 +333,7 @@ function inMemoryActivities(world: FakeWorld): AllActivities {
       return { warehouses: WAREHOUSES, availability };
     },
 
-    // ---- orderWorkflowV2's steps
+    // ---- the order workflow's steps (V3 and V2)
     async beginOrder({ orderId, lines }) {
       await new Promise((resolve) => setTimeout(resolve, world.beginDelayMs));
       const priced = price(lines);

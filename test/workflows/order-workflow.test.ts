@@ -1,5 +1,5 @@
 /**
- * The order workflow (the type BEGIN starts, orderWorkflowV2), every branch, with in-memory activities on
+ * The order workflow (the type BEGIN starts, orderWorkflowV3), every branch, with in-memory activities on
  * the time-skipping test server: the 5-minute reservation timer runs in a moment. The legacy types are
  * kept honest by the replay of their recorded histories (test/replay).
  */
@@ -21,7 +21,7 @@ import {
   shipSuborderUpdate,
   submitOrderUpdate,
 } from '../../workflows/definitions.js';
-import type { orderWorkflowV2 } from '../../workflows/order/order-workflow.js';
+import type { orderWorkflowV3 } from '../../workflows/order/order-workflow.js';
 import { REFUSAL } from '../../workflows/refusals.js';
 import type { OrderState } from '../../workflows/types.js';
 import { createTimeSkippingEnv, registerOrderSearchAttributes } from '../support/time-skipping.js';
@@ -33,7 +33,7 @@ import {
   newWorld,
 } from './fake-activities.js';
 
-type Started = { orderId: string; handle: WorkflowHandle<typeof orderWorkflowV2> };
+type Started = { orderId: string; handle: WorkflowHandle<typeof orderWorkflowV3> };
 type StartOrder = (customerId?: string) => Promise<Started>;
 
 const ADDRESS = { name: 'Ada', line1: '1 Main St', city: 'Newark', postalCode: '07102', country: 'US' };
@@ -81,7 +81,7 @@ describe('order workflow (mocked activities, time-skipping server)', function ()
     });
     const start: StartOrder = async (customerId = `c-${suffix}`) => {
       const orderId = `ord_${randomUUID().replaceAll('-', '')}`;
-      const handle = await on.client.workflow.start<typeof orderWorkflowV2>(ORDER_WORKFLOW_TYPE, {
+      const handle = await on.client.workflow.start<typeof orderWorkflowV3>(ORDER_WORKFLOW_TYPE, {
         workflowId: orderWorkflowId(orderId),
         taskQueue: orderQueue,
         args: [
@@ -109,7 +109,7 @@ describe('order workflow (mocked activities, time-skipping server)', function ()
    * The workflow's final state, awaited in real time. `handle.result()` would let the test server skip
    * time while the last activities run, and skip past their start-to-close timeout on a busy machine.
    */
-  async function settled(handle: WorkflowHandle<typeof orderWorkflowV2>): Promise<OrderState> {
+  async function settled(handle: WorkflowHandle<typeof orderWorkflowV3>): Promise<OrderState> {
     for (;;) {
       const description = await handle.describe();
       if (description.status.name !== 'RUNNING') {

@@ -1,5 +1,6 @@
 /**
- * orderWorkflowV2: one workflow per order, its whole life, shaped to cost the Temporal server little.
+ * orderWorkflowV3 (and orderWorkflowV2, the same code asking its history about each patch): one workflow
+ * per order, its whole life, shaped to cost the Temporal server little.
  * Begin checkout (price, reserve all or nothing, record the order: one local activity) → reservation
  * window → payment (gateway calls as local activities since the patch `gateway-calls-local` in steps.ts;
  * orders recorded before it keep regular ones) → the warehouse split and shipping, in this workflow →
@@ -13,7 +14,6 @@ import {
   allHandlersFinished,
   condition,
   log,
-  patched,
   setHandler,
   type TemporalFailure,
   TimeoutFailure,
@@ -43,6 +43,7 @@ import type {
 } from '../types.js';
 import { failureReason } from './failure-reason.js';
 import { Fulfillment } from './fulfillment.js';
+import { takes } from './patches.js';
 import {
   FAILED_ORDERS,
   GATEWAY_CALLS_LOCAL,
@@ -66,7 +67,17 @@ import {
   validateBegin,
 } from './validators.js';
 
+/** The order workflow BEGIN starts: every patch of ./steps.ts taken from its first task (./patches.ts). */
+export async function orderWorkflowV3(input: OrderWorkflowInput): Promise<OrderState> {
+  return runOrder(input);
+}
+
+/** The same code for orders begun before V3: each patch taken only where its history says so. */
 export async function orderWorkflowV2(input: OrderWorkflowInput): Promise<OrderState> {
+  return runOrder(input);
+}
+
+async function runOrder(input: OrderWorkflowInput): Promise<OrderState> {
   const order = new Order(input);
   order.setup();
   await order.run();
@@ -251,7 +262,7 @@ class Order {
     if (!this.cancelRequested) fulfilled = await this.fulfillment.run(lines, payment.shippingAddress);
     // A workflow task lost after its allocation step took effect is run again; if a cancel arrived in
     // between, the split is skipped, and the units that lost attempt allocated must go back too.
-    else if (patched(LOST_ALLOCATIONS_RELEASED)) await this.fulfillment.giveBack(this.itemIds());
+    else if (takes(LOST_ALLOCATIONS_RELEASED)) await this.fulfillment.giveBack(this.itemIds());
     if (fulfilled === 'CANCELLED') {
       await this.gateway().refundPayment({ ...this.key(), authorizationId, amountCents });
       this.state.payment = { ...this.state.payment, outcome: 'REFUNDED', refundedCents: amountCents };
@@ -305,7 +316,7 @@ class Order {
    * first; orders recorded before it close as they did.
    */
   private async closeUnpaid(status: 'EXPIRED' | 'CANCELLED'): Promise<void> {
-    if (!patched(LOST_PAYMENT_UNDONE)) return this.close(status);
+    if (!takes(LOST_PAYMENT_UNDONE)) return this.close(status);
     const returned = await untilDoneSteps.returnHeldPayment(this.key());
     // Without an authorization, that task never got as far as committing the holds or allocating.
     if (returned.held) {
@@ -359,7 +370,7 @@ class Order {
       error instanceof TimeoutFailure;
     if (!stepFailed || isTerminal(this.state.status)) return false;
     if (this.fulfillment.shipRequested.size > 0) return false;
-    return patched(FAILED_ORDERS);
+    return takes(FAILED_ORDERS);
   }
 
   /** Allocations, stock and money back, then FAILED with the reason. */
@@ -402,7 +413,7 @@ class Order {
     return (
       error instanceof ApplicationFailure &&
       error.type === FAILURE.paymentState &&
-      patched(VOID_REFUSALS_REFUNDED)
+      takes(VOID_REFUSALS_REFUNDED)
     );
   }
 
@@ -419,7 +430,7 @@ class Order {
 
   /** How the gateway is called: local activities, except in orders recorded before the patch. */
   private gateway() {
-    return patched(GATEWAY_CALLS_LOCAL) ? localPaymentSteps : regularPaymentSteps;
+    return takes(GATEWAY_CALLS_LOCAL) ? localPaymentSteps : regularPaymentSteps;
   }
 
   private key() {

@@ -1,5 +1,5 @@
 /**
- * How orderWorkflowV2 calls its steps. Short single-transaction steps run as local activities: one marker
+ * How the order workflow (orderWorkflowV3, and V2 before it) calls its steps. Short single-transaction steps run as local activities: one marker
  * in the workflow task that asked for them, instead of three events and a workflow task each. The
  * warehouse notification stays a regular activity: it runs on the warehouse's own worker.
  *
@@ -9,7 +9,7 @@
  * capture and allocation run in one workflow task instead of three. Orders recorded before the patch keep
  * their regular gateway activities.
  */
-import { condition, patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { condition, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { CheckoutActivities } from '../../activities/checkout-activities.js';
 import type { FulfillmentActivities } from '../../activities/fulfillment-activities.js';
 import type { PaymentActivities } from '../../activities/payment-activities.js';
@@ -21,6 +21,7 @@ import {
   STEP_RETRY,
   STEP_TIMEOUT,
 } from '../retry-policies.js';
+import { takes } from './patches.js';
 
 const untilDone = { startToCloseTimeout: STEP_TIMEOUT, retry: STEP_RETRY };
 /** Steps that move the order forward: bounded, so that a step no retry can fix fails the order instead. */
@@ -38,7 +39,7 @@ export const HANDLERS_ANSWER_FIRST = 'handlers-answer-first';
 
 /** Waits one round of condition checks: every handler whose wait is over has answered by then. */
 async function letHandlersAnswer(): Promise<void> {
-  if (patched(HANDLERS_ANSWER_FIRST)) await condition(() => true);
+  if (takes(HANDLERS_ANSWER_FIRST)) await condition(() => true);
 }
 
 /** The same local steps, each followed by a pause for handlers, whether it succeeded or failed. */

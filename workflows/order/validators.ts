@@ -1,5 +1,5 @@
 /**
- * The update validators of orderWorkflowV2: what a message may ask in which state. A refusal is an
+ * The update validators of the order workflow (V3 and V2): what a message may ask in which state. A refusal is an
  * ApplicationFailure whose type the API branches on; nothing is recorded in the history. Also what a
  * begin answer echoes of its request.
  */
