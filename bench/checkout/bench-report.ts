@@ -42,6 +42,9 @@ export interface FlashReport {
   errorSamples: string[];
   begin: LatencySummary;
   allBeginsAnsweredSeconds: number;
+  /** When the last 201 and the last 409 BEGIN were answered (absent in results written before they were kept). */
+  lastReservedSeconds?: number;
+  lastRefusedSeconds?: number;
   allJourneysSeconds: number;
   /** stock.available of the item afterwards, read from its shard. */
   unitsLeft: number | null;
@@ -109,6 +112,7 @@ export interface BenchReport {
 }
 
 const ms = (value: number) => Math.round(value);
+const seconds = (value: number | undefined) => (value === undefined ? '–' : formatNumber(value));
 
 function latencyRows(label: string, latency: Record<string, LatencySummary>): Cell[][] {
   return Object.entries(latency).map(([step, s]) => [
@@ -239,6 +243,10 @@ export function renderRun(report: TopologyRun): string {
           ['exact', flash.exact ? 'yes' : 'NO'],
           ['BEGIN p50 / p99 ms', `${ms(flash.begin.p50)} / ${ms(flash.begin.p99)}`],
           ['all BEGINs answered after s', flash.allBeginsAnsweredSeconds],
+          [
+            'last 201 / last 409 after s',
+            `${seconds(flash.lastReservedSeconds)} / ${seconds(flash.lastRefusedSeconds)}`,
+          ],
           ['all journeys done after s', flash.allJourneysSeconds],
         ],
       ),

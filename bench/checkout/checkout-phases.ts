@@ -5,7 +5,7 @@
 import { type ClosedLoopResult, runClosedLoop } from './closed-loop.js';
 import { LatencyRecorder, type LatencySummary } from './latency.js';
 import { startProgress } from './progress.js';
-import { CHECKOUT_STEPS, type CheckoutStep, mintToken, Shopper } from './shopper.js';
+import { type Answer, CHECKOUT_STEPS, type CheckoutStep, mintToken, Shopper } from './shopper.js';
 import { Tally } from './tally.js';
 
 export interface PhaseContext {
@@ -25,7 +25,7 @@ async function shoppers(
   prefix: string,
   count: number,
   latency: LatencyRecorder<CheckoutStep>,
-  onAnswer?: (step: CheckoutStep) => void,
+  onAnswer?: (step: CheckoutStep, status: Answer['status']) => void,
 ) {
   return Promise.all(
     Array.from(
@@ -76,6 +76,10 @@ export interface FlashSaleResult {
   begin: LatencySummary;
   /** From the start until the last BEGIN was answered (201 or 409). */
   allBeginsAnsweredSeconds: number;
+  /** Until the last reservation (201) was answered: the winners, paced by the workflows. */
+  lastReservedSeconds: number;
+  /** Until the last refusal (409) was answered: the losers, refused before any workflow. */
+  lastRefusedSeconds: number;
   /** Until the last journey ended (the winners paid and submitted). */
   allJourneysSeconds: number;
 }
@@ -88,11 +92,13 @@ export async function runFlashSale(
   const latency = new LatencyRecorder<CheckoutStep>();
   const tally = new Tally();
   let begins = 0;
-  let lastBeginAt = 0;
-  const team = await shoppers(context, 'bench-flash', options.shoppers, latency, (step) => {
+  const last = { begin: 0, reserved: 0, refused: 0 };
+  const team = await shoppers(context, 'bench-flash', options.shoppers, latency, (step, status) => {
     if (step !== 'begin') return;
     begins++;
-    lastBeginAt = performance.now();
+    last.begin = performance.now();
+    if (status === 201) last.reserved = last.begin;
+    if (status === 409) last.refused = last.begin;
   });
   const stop = startProgress('flash', 'answered', { done: () => begins, errors: () => tally.errors });
   const started = performance.now();
@@ -108,7 +114,9 @@ export async function runFlashSale(
     units: options.units,
     tally,
     begin: latency.summaries(['begin']).begin,
-    allBeginsAnsweredSeconds: (lastBeginAt - started) / 1000,
+    allBeginsAnsweredSeconds: (last.begin - started) / 1000,
+    lastReservedSeconds: last.reserved ? (last.reserved - started) / 1000 : Number.NaN,
+    lastRefusedSeconds: last.refused ? (last.refused - started) / 1000 : Number.NaN,
     allJourneysSeconds: (performance.now() - started) / 1000,
   };
 }

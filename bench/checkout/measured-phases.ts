@@ -104,6 +104,8 @@ export async function flashPhase(
     errorSamples: tally.errorSamples,
     begin: result.begin,
     allBeginsAnsweredSeconds: result.allBeginsAnsweredSeconds,
+    lastReservedSeconds: result.lastReservedSeconds,
+    lastRefusedSeconds: result.lastRefusedSeconds,
     allJourneysSeconds: result.allJourneysSeconds,
     unitsLeft,
     exact:

@@ -32,7 +32,7 @@ export async function mintToken(jwtSecret: string, customerId: string): Promise<
   return sign({ sub: customerId, iat: now, exp: now + 24 * 3600 }, jwtSecret, 'HS256');
 }
 
-interface Answer {
+export interface Answer {
   status: number | 'failed';
   // biome-ignore lint/suspicious/noExplicitAny: answers of several shapes, read field by field
   body: any;
@@ -43,8 +43,8 @@ export class Shopper {
     private readonly baseUrl: string,
     private readonly token: string,
     private readonly latency: LatencyRecorder<CheckoutStep>,
-    /** Told when each answer arrives (the flash sale times the last BEGIN answer). */
-    private readonly onAnswer?: (step: CheckoutStep) => void,
+    /** Told when each answer arrives, with its status (the flash sale times the last answers of each kind). */
+    private readonly onAnswer?: (step: CheckoutStep, status: Answer['status']) => void,
   ) {}
 
   private async post(step: CheckoutStep, pathAndQuery: string, body: unknown, headers = {}): Promise<Answer> {
@@ -62,7 +62,7 @@ export class Shopper {
         return { status: 'failed', body: error instanceof Error ? error.message : String(error) };
       }
     });
-    this.onAnswer?.(step);
+    this.onAnswer?.(step, answer.status);
     return answer;
   }
 
