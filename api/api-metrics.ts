@@ -1,11 +1,20 @@
 /** The API's metrics: HTTP traffic by route and status, checkout outcomes, live stock subscribers. */
-import { Counter, Gauge, Histogram, MetricsRegistry, SampledGauge } from './metrics-registry.js';
+import {
+  Counter,
+  Gauge,
+  Histogram,
+  MetricsRegistry,
+  SampledGauge,
+  SampledGaugeSeries,
+} from './metrics-registry.js';
 
 const LATENCY_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 export interface ApiMetricSources {
   /** Orders that ended FAILED, on every shard. */
   failedOrders(): Promise<number>;
+  /** Whether each shard (`shard-0`…) has a primary that takes writes, asked when Prometheus scrapes. */
+  writablePrimaries(): Promise<{ shard: string; writable: boolean }[]>;
 }
 
 export function createApiMetrics(sources: ApiMetricSources) {
@@ -42,6 +51,17 @@ export function createApiMetrics(sources: ApiMetricSources) {
         'orders_failed',
         'Orders that ended FAILED: a step failed for good, stock and payment were given back (alert when it grows)',
         sources.failedOrders,
+      ),
+    ),
+    writablePrimaries: registry.register(
+      new SampledGaugeSeries(
+        'shard_writable_primary',
+        '1 while the shard has a primary that takes writes, 0 when it has none (its orders wait)',
+        async () =>
+          (await sources.writablePrimaries()).map(({ shard, writable }) => ({
+            labels: { shard },
+            value: writable ? 1 : 0,
+          })),
       ),
     ),
   };

@@ -17,7 +17,7 @@ import { cartRoutes } from './routes/cart.js';
 import { type CheckoutDeps, checkoutRoutes } from './routes/checkout.js';
 import { type PaymentDeps, paymentRoutes } from './routes/checkout-payment.js';
 import { docsRoutes } from './routes/docs.js';
-import { type DependencyProbe, healthRoutes } from './routes/health.js';
+import { type DependencyProbe, healthRoutes, probe } from './routes/health.js';
 import { itemStockEventRoutes } from './routes/item-stock-events.js';
 import { itemRoutes } from './routes/items.js';
 import { metricsRoutes } from './routes/metrics.js';
@@ -67,7 +67,15 @@ const DOCUMENT_INFO = {
 
 export function createApp(deps: ApiDeps) {
   const { repositories: repos, temporal } = deps;
-  const metrics = createApiMetrics({ failedOrders: () => repos.orders.countWithStatus('FAILED') });
+  const metrics = createApiMetrics({
+    failedOrders: () => repos.orders.countWithStatus('FAILED'),
+    writablePrimaries: () =>
+      Promise.all(
+        deps.probes
+          .filter((dep) => dep.shard)
+          .map(async (dep) => ({ shard: dep.name, writable: (await probe(dep)).ok })),
+      ),
+  });
   const app = newRouter();
 
   app.use(requestContext(deps.logger, metrics));

@@ -45,6 +45,7 @@ const app = createApp({
     { name: 'temporal', check: async () => void (await connection.workflowService.getSystemInfo({})) },
     ...shards.shards.map((shard) => ({
       name: shard.id,
+      shard: true,
       check: () => assertWritablePrimary(shard.sql),
       nodes: () => describeNodes(shard.url),
     })),

@@ -92,6 +92,27 @@ export class SampledGauge implements Metric {
   }
 }
 
+/** A gauge with labels read when Prometheus scrapes: one series per entry the sample returns. */
+export class SampledGaugeSeries implements Metric {
+  private series: { labels: Labels; value: number }[] = [];
+  constructor(
+    readonly name: string,
+    private readonly help: string,
+    private readonly sample: () => Promise<{ labels: Labels; value: number }[]>,
+  ) {}
+
+  async collect(): Promise<void> {
+    this.series = await this.sample().catch(() => []);
+  }
+
+  render(): string[] {
+    return [
+      ...header(this.name, this.help, 'gauge'),
+      ...this.series.map(({ labels, value }) => `${this.name}${labelText(labels)} ${value}`),
+    ];
+  }
+}
+
 export class Histogram implements Metric {
   private readonly series = new Map<string, { counts: number[]; sum: number; count: number }>();
   constructor(

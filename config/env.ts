@@ -54,7 +54,7 @@ export const ENV_VARS = [
     default: '300',
     description:
       'How long a checkout holds its stock before it expires. The API fixes it in each order as the order starts; a change applies to orders begun afterwards',
-    usedBy: ['api'],
+    usedBy: ['api', 'order-worker'],
   },
   { name: 'API_PORT', default: '3000', description: 'HTTP port of the API', usedBy: ['api'] },
   {
@@ -149,6 +149,26 @@ export const ENV_VARS = [
     description: 'Connect timeout to a shard; a down shard fails fast and is retried',
     usedBy: ALL,
   },
+  {
+    name: 'ORDER_WORKER_METRICS_PORT',
+    default: '9464',
+    description:
+      "Port of the order worker's Prometheus `/metrics`: the Temporal SDK's metrics and the platform's own (reservations, steps, payments, orders by status); 0 turns it off",
+    usedBy: ['order-worker'],
+  },
+  {
+    name: 'WAREHOUSE_WORKER_METRICS_PORT',
+    default: '9465',
+    description: "Port of the warehouse worker's Prometheus `/metrics`; 0 turns it off",
+    usedBy: ['warehouse-worker'],
+  },
+  {
+    name: 'METRICS_HOST',
+    default: '127.0.0.1',
+    description:
+      "Address the workers' `/metrics` listen on: loopback by default; `0.0.0.0` in a container, for Prometheus to scrape",
+    usedBy: WORKERS,
+  },
   { name: 'LOG_LEVEL', default: 'info', description: 'debug, info, warn or error', usedBy: ALL },
   {
     name: 'PAYMENT_TOKEN_SECRET',
@@ -208,6 +228,12 @@ export const LOCAL_ENV_VARS = [
   },
   { name: 'TEMPORAL_CLI', default: undefined, description: 'Path to an existing `temporal` CLI to use' },
   { name: 'TEMPORAL_UI_PORT', default: '8233', description: 'Port of the Temporal Web UI under `npm start`' },
+  {
+    name: 'TEMPORAL_METRICS_PORT',
+    default: '9466',
+    description:
+      "Port of the Temporal dev server's own Prometheus `/metrics` under `npm start` (`TEMPORAL=dev`)",
+  },
   { name: 'SEED_ITEMS', default: '1200', description: 'Demo catalog size seeded once by `npm start`' },
 ] as const;
 
@@ -283,6 +309,15 @@ function positiveInt(name: EnvVarName, env: Env): number {
   return n;
 }
 
+/** A TCP port, or 0 for "none". */
+function port(name: EnvVarName, env: Env): number {
+  const raw = readVar(name, env);
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new ConfigError(`${name} must be a port (0–65535, 0 for none), got "${raw}"`);
+  return n;
+}
+
 function nonNegativeNumber(name: EnvVarName, env: Env): number {
   const raw = readVar(name, env);
   const n = Number(raw);
@@ -332,6 +367,13 @@ export interface WorkerConfig {
   shutdownGraceSeconds: number;
 }
 
+export interface MetricsConfig {
+  host: string;
+  /** 0: no endpoint. */
+  orderWorkerPort: number;
+  warehouseWorkerPort: number;
+}
+
 export interface PaymentSimulatorConfig {
   tokenSecret: string;
   latencyMs: number;
@@ -342,6 +384,7 @@ export interface AppConfig {
   temporal: TemporalConfig;
   db: DbConfig;
   worker: WorkerConfig;
+  metrics: MetricsConfig;
   reservationTtlSeconds: number;
   payment: PaymentSimulatorConfig;
   apiPort: number;
@@ -382,6 +425,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxWorkflowHeapMiB: positiveInt('WORKER_MAX_WORKFLOW_HEAP_MIB', env),
       stackTraces: flag('WORKFLOW_STACK_TRACES', env),
       shutdownGraceSeconds: positiveInt('WORKER_SHUTDOWN_GRACE_SECONDS', env),
+    },
+    metrics: {
+      host: readVar('METRICS_HOST', env),
+      orderWorkerPort: port('ORDER_WORKER_METRICS_PORT', env),
+      warehouseWorkerPort: port('WAREHOUSE_WORKER_METRICS_PORT', env),
     },
     reservationTtlSeconds: positiveInt('RESERVATION_TTL_SECONDS', env),
     payment: {

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/worker';
 import {
+  type AppConfig,
   devSecretsInUse,
   loadConfig,
   localCount,
@@ -49,6 +50,7 @@ const dataDir = path.resolve(PROJECT_ROOT, readLocalVar('DATA_DIR', env)!);
 const temporalAddress = readVar('TEMPORAL_ADDRESS', env);
 const [temporalHost, temporalPort] = temporalAddress.split(':');
 const uiPort = localPositiveInt('TEMPORAL_UI_PORT', env);
+const temporalMetricsPort = localPositiveInt('TEMPORAL_METRICS_PORT', env);
 const apiPort = localPositiveInt('API_PORT', env);
 const shardCount = localPositiveInt('SHARDS', env);
 const seedItems = localPositiveInt('SEED_ITEMS', env);
@@ -116,6 +118,30 @@ async function startLocalShards(): Promise<{ urls: string[]; stop(): Promise<voi
 const restartOnExit = (proc: () => ManagedProcess) => (code: number | null, signal: NodeJS.Signals | null) =>
   supervisor.exited(proc(), exitDescription(code, signal));
 
+/** Every Prometheus endpoint of the running stack, labelled, for the ready message. */
+function metricsUrls(topology: 'dev' | 'cluster', config: AppConfig): string[] {
+  const host = (listen: string) => (listen === '0.0.0.0' ? 'localhost' : listen);
+  const workerUrl = (port: number) =>
+    port === 0 ? 'off' : `http://${host(config.metrics.host)}:${port}/metrics`;
+  const temporal =
+    topology === 'dev'
+      ? [`http://localhost:${temporalMetricsPort}/metrics  (Temporal server)`]
+      : Object.entries({
+          frontend: temporalCluster?.ports.frontend,
+          matching: temporalCluster?.ports.matching,
+          worker: temporalCluster?.ports.worker,
+          ...Object.fromEntries(
+            (temporalCluster?.ports.history ?? []).map((p, i) => [`history-${i + 1}`, p]),
+          ),
+        }).map(([name, ports]) => `http://localhost:${ports?.metrics}/metrics  (Temporal ${name})`);
+  return [
+    `http://localhost:${apiPort}/metrics  (API)`,
+    `${workerUrl(config.metrics.orderWorkerPort)}  (order worker)`,
+    `${workerUrl(config.metrics.warehouseWorkerPort)}  (warehouse worker)`,
+    ...temporal,
+  ];
+}
+
 /** Temporal's state: the dev server's SQLite file, or the cluster's directory (one per history-shard count). */
 function temporalStateOf(topology: 'dev' | 'cluster'): string {
   return topology === 'dev'
@@ -132,6 +158,7 @@ async function startTemporal(topology: 'dev' | 'cluster', state: string): Promis
       ip: temporalHost || '127.0.0.1',
       port: Number(temporalPort),
       uiPort,
+      metricsPort: temporalMetricsPort,
       onUnexpectedExit: restartOnExit(() => temporal),
     });
     temporal.start();
@@ -239,6 +266,7 @@ try {
   Temporal UI    http://localhost:${uiPort}
   Temporal gRPC  ${temporalAddress}   (temporal --address ${temporalAddress} workflow list)
   Shards         ${config.db.shardUrls.join('\n                 ')}
+  Metrics        ${metricsUrls(topology, config).join('\n                 ')}
 
 [start] ready — Ctrl-C stops everything`);
 } catch (error) {

@@ -3,23 +3,34 @@
  * orderWorkflow and fulfillmentWorkflow kept for orders in flight) and their activities on ORDER_TASK_QUEUE.
  */
 
+import { msToNumber } from '@temporalio/common/lib/time.js';
 import { createOrderWorkerActivities } from '../activities/wiring.js';
+import { meteredGateway } from '../payment-gateway/metered-gateway.js';
 import { createSimulatedGateway } from '../payment-gateway/simulator.js';
+import { FORWARD_STEP_BOUND } from '../workflows/retry-policies.js';
 import { runWorker } from './run-worker.js';
 import { workflowSource } from './workflow-source.js';
 
 await runWorker({
   name: 'order-worker',
   taskQueue: (config) => config.temporal.orderTaskQueue,
-  activities: ({ config, repos }) =>
+  metricsPort: (config) => config.metrics.orderWorkerPort,
+  activities: ({ config, repos, metrics }) =>
     createOrderWorkerActivities(
       repos,
-      createSimulatedGateway({
-        ledger: repos.payments,
-        tokenSecret: config.payment.tokenSecret,
-        latencyMs: config.payment.latencyMs,
-        failureRate: config.payment.failureRate,
-      }),
+      meteredGateway(
+        createSimulatedGateway({
+          ledger: repos.payments,
+          tokenSecret: config.payment.tokenSecret,
+          latencyMs: config.payment.latencyMs,
+          failureRate: config.payment.failureRate,
+        }),
+        metrics.gatewayCall,
+      ),
     ),
   workflows: (config) => workflowSource(config.worker.workflowBundlePath),
+  // A checkout pays before its hold expires, and the payment step is bounded: past both, it is stuck.
+  countOpenOrders: {
+    payingOverdueAfterMs: (config) => config.reservationTtlSeconds * 1000 + msToNumber(FORWARD_STEP_BOUND),
+  },
 });

@@ -3,27 +3,42 @@
  * The SDK's runtime turns SIGINT/SIGTERM into worker.shutdown(): polling stops, running activities get
  * shutdownGraceTime to finish, then run() resolves and the pools are closed.
  */
-import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { type AppConfig, devSecretsInUse, loadConfig, type ProcessRole } from '../config/env.js';
 import { dropOrphanedConnectionErrors } from '../db/orphaned-connection-errors.js';
 import { createRepositories, type Repositories } from '../db/repositories/index.js';
 import { createShardSet } from '../db/shard-set.js';
+import { TERMINAL_ORDER_STATUSES } from '../domain/order-status.js';
 import { createLogger } from '../observability/logger.js';
+import type { PlatformMetrics } from '../observability/platform-metrics.js';
+import { createShardUseTracker } from '../observability/shard-use.js';
 import { activityFailureInterceptor } from './activity-failures.js';
-import { sdkLogger } from './sdk-logger.js';
+import { startOpenOrdersGauge } from './open-orders-gauge.js';
+import { stepMetricsInterceptor } from './step-metrics.js';
+import { installWorkerRuntime } from './worker-runtime.js';
 import { limitWorkflowHeap, workerTuning } from './worker-tuning.js';
 
 export interface WorkerSpec {
   name: ProcessRole;
   taskQueue(config: AppConfig): string;
-  activities(deps: { config: AppConfig; repos: Repositories }): object;
+  /** Port of the process's Prometheus `/metrics`; 0 for none. */
+  metricsPort(config: AppConfig): number;
+  activities(deps: { config: AppConfig; repos: Repositories; metrics: PlatformMetrics }): object;
   workflows?: (config: AppConfig) => Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'>;
+  /** Keeps `orders_open` and `orders_paying_overdue` current (one process of the platform is enough). */
+  countOpenOrders?: { payingOverdueAfterMs(config: AppConfig): number };
 }
+
+const OPEN_ORDERS_REFRESH_MS = 15_000;
 
 export async function runWorker(spec: WorkerSpec): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(spec.name, config.logLevel);
-  Runtime.install({ logger: sdkLogger(logger) });
+  const { metrics, metricsUrl } = installWorkerRuntime({
+    logger,
+    metricsHost: config.metrics.host,
+    metricsPort: spec.metricsPort(config),
+  });
   const devSecrets = devSecretsInUse(spec.name);
   if (devSecrets.length > 0) {
     logger.warn('using development secrets: anyone can sign with them; never run this in production', {
@@ -32,7 +47,19 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
   }
   dropOrphanedConnectionErrors(logger);
   const shards = createShardSet(config.db);
+  const shardUse = createShardUseTracker();
   const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const openOrders =
+    spec.countOpenOrders &&
+    startOpenOrdersGauge({
+      connection,
+      namespace: config.temporal.namespace,
+      taskQueue: spec.taskQueue(config),
+      metrics,
+      logger,
+      payingOverdueAfterMs: spec.countOpenOrders.payingOverdueAfterMs(config),
+      intervalMs: OPEN_ORDERS_REFRESH_MS,
+    });
   try {
     limitWorkflowHeap(config.worker);
     const worker = await Worker.create({
@@ -41,10 +68,19 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
       taskQueue: spec.taskQueue(config),
       activities: spec.activities({
         config,
-        repos: createRepositories({ shardSet: shards, cursorSecret: config.cursorSecret }),
+        repos: createRepositories({
+          shardSet: shardUse.tracking(shards),
+          cursorSecret: config.cursorSecret,
+          onLostRace: (entity) => metrics.lostRace(entity),
+          onOrderMoved: (to) => {
+            if (TERMINAL_ORDER_STATUSES.includes(to)) metrics.orderFinished(to);
+          },
+        }),
+        metrics,
       }),
       ...spec.workflows?.(config),
-      interceptors: { activity: [activityFailureInterceptor] },
+      // The first is outermost: the step metrics see failures as Temporal reports them.
+      interceptors: { activity: [stepMetricsInterceptor(metrics, shardUse), activityFailureInterceptor] },
       ...workerTuning(config.worker),
       shutdownGraceTime: `${config.worker.shutdownGraceSeconds} seconds`,
     });
@@ -54,10 +90,12 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
       state: worker.getState(),
       // The patched SDK records workflow stacks only with this on (scripts/patch-dependencies.mjs).
       workflowStackTraces: config.worker.stackTraces,
+      metrics: metricsUrl ?? 'off',
     });
     await running;
     logger.info('worker stopped');
   } finally {
+    openOrders?.stop();
     await connection.close();
     await shards.close();
   }

@@ -5,5 +5,6 @@ import { runWorker } from './run-worker.js';
 await runWorker({
   name: 'warehouse-worker',
   taskQueue: (config) => config.temporal.warehouseTaskQueue,
+  metricsPort: (config) => config.metrics.warehouseWorkerPort,
   activities: ({ repos }) => createWarehouseWorkerActivities(repos),
 });

@@ -11,6 +11,8 @@ import { jsonContent } from '../schemas/common.js';
 export interface DependencyProbe {
   name: string;
   check(): Promise<void>;
+  /** A shard: its check passes while it has a writable primary (also exported as a metric). */
+  shard?: boolean;
   /** A shard's nodes, listed alongside its check (a standby that is down does not fail the shard). */
   nodes?(): Promise<ShardNode[]>;
 }
@@ -66,7 +68,7 @@ const health = createRoute({
   },
 });
 
-async function probe(dep: DependencyProbe): Promise<DependencyHealth> {
+export async function probe(dep: DependencyProbe): Promise<DependencyHealth> {
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
   try {

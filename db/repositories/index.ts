@@ -4,14 +4,14 @@ import type { ShardSet } from '../shard-set.js';
 import type { VersionRetryOptions } from '../version-retry.js';
 import { createCartRepository } from './cart-repository.js';
 import { createCatalogRepository } from './catalog-repository.js';
-import { createOrderRepository } from './order-repository.js';
+import { createOrderRepository, type OrderRepositoryDeps } from './order-repository.js';
 import { createPaymentLedgerRepository } from './payment-ledger-repository.js';
 import { createStockRepository } from './stock-repository.js';
 import { createSuborderRepository } from './suborder-repository.js';
 import { createWarehouseRepository } from './warehouse-repository.js';
 import { createWarehouseStockRepository } from './warehouse-stock-repository.js';
 
-export interface RepositoryDeps extends VersionRetryOptions {
+export interface RepositoryDeps extends VersionRetryOptions, Pick<OrderRepositoryDeps, 'onOrderMoved'> {
   shardSet: ShardSet;
   /** Signs pagination cursors; every process serving the same listings must share it. */
   cursorSecret: CursorSecret;

@@ -90,6 +90,8 @@ export interface OrderRepository {
 export interface OrderRepositoryDeps extends VersionRetryOptions {
   shardSet: ShardSet;
   cursorSecret: CursorSecret;
+  /** Called when a write moved an order to `to` (not for a repeat): a metric hook. */
+  onOrderMoved?: (to: OrderStatus) => void;
 }
 
 export const MAX_ORDER_PAGE = 100;
@@ -250,7 +252,10 @@ export function createOrderRepository(deps: OrderRepositoryDeps): OrderRepositor
                   ),
                 )
                 .returning();
-        if (moved) return toHeader(moved);
+        if (moved) {
+          deps.onOrderMoved?.(to);
+          return toHeader(moved);
+        }
         const current = await readHeader(db, customerId, orderId);
         if (!current) throw new NotFoundError('order', orderId);
         // A repeat, or a step re-run after a lost workflow task whose later steps took effect.

@@ -14,6 +14,9 @@ export async function freeStackPorts(shards = 2): Promise<NodeJS.ProcessEnv> {
     API_PORT: String(await freePort()),
     TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`,
     TEMPORAL_UI_PORT: String(await freePort()),
+    TEMPORAL_METRICS_PORT: String(await freePort()),
+    ORDER_WORKER_METRICS_PORT: String(await freePort()),
+    WAREHOUSE_WORKER_METRICS_PORT: String(await freePort()),
     SHARD_BASE_PORT: String(await freePortRun(shards)),
   };
 }

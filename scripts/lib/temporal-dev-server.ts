@@ -44,6 +44,8 @@ export interface DevServerOptions {
   port: number;
   /** undefined → headless */
   uiPort?: number;
+  /** The server's Prometheus `/metrics`; undefined → a port the server picks. */
+  metricsPort?: number;
   onUnexpectedExit?: (code: number | null, signal: NodeJS.Signals | null) => void;
   output?: (line: string) => void;
 }
@@ -65,6 +67,7 @@ export function temporalDevServer(options: DevServerOptions): ManagedProcess {
     '--port',
     String(options.port),
     ...(options.uiPort === undefined ? ['--headless'] : ['--ui-port', String(options.uiPort)]),
+    ...(options.metricsPort === undefined ? [] : ['--metrics-port', String(options.metricsPort)]),
     ...SEARCH_ATTRIBUTE_FLAGS,
     ...TEMPORAL_DEV_SERVER_ARGS,
     '--log-level',

@@ -39,6 +39,8 @@ export async function startPlatform(
     ORDER_TASK_QUEUE: `orders-${suffix}`,
     WAREHOUSE_TASK_QUEUE: `warehouse-${suffix}`,
     API_PORT: String(apiPort),
+    ORDER_WORKER_METRICS_PORT: String(await freePort()),
+    WAREHOUSE_WORKER_METRICS_PORT: String(await freePort()),
     PUBLIC_BASE_URL: `http://127.0.0.1:${apiPort}`,
     JWT_SECRET: TEST_JWT_SECRET,
     // The payment token secret stays the public default: the processes must accept (and warn about) it.

@@ -153,6 +153,8 @@ export class ChaosStack {
       TEMPORAL_ADDRESS: this.temporalAddress,
       SHARD_URLS: this.shards.urls.join(','),
       API_PORT: String(apiPort),
+      ORDER_WORKER_METRICS_PORT: String(await freePort()),
+      WAREHOUSE_WORKER_METRICS_PORT: String(await freePort()),
       PUBLIC_BASE_URL: this.baseUrl,
       JWT_SECRET: this.options.jwtSecret,
       ALLOW_DEV_SECRETS: '1',

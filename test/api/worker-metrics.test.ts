@@ -1,0 +1,92 @@
+/**
+ * Every worker serves Prometheus metrics: the Temporal SDK's own and the platform's (reservations, step
+ * latency by shard, payment gateway calls, orders by final and by open status); the API reports each
+ * shard's writable primary. Checked on the real processes after real orders.
+ */
+import assert from 'node:assert/strict';
+import { stockedItem } from '../support/catalog-fixture.js';
+import { api } from '../support/platform.js';
+import { usePlatform } from '../support/platform-suite.js';
+import { type Sample, scrape, total } from '../support/prometheus-text.js';
+import { begin, CARD_DECLINED, newShopper, pay, placeOrder } from './support.js';
+
+const OPEN_ORDERS_REFRESH_MS = 15_000;
+
+describe('workers: Prometheus metrics', function () {
+  this.timeout(180_000);
+  const live = usePlatform({ env: { RESERVATION_TTL_SECONDS: '120' } });
+  const workerUrl = (name: 'ORDER' | 'WAREHOUSE') =>
+    `http://127.0.0.1:${live.platform.env[`${name}_WORKER_METRICS_PORT`]}/metrics`;
+
+  async function until(what: string, scrapeIt: () => Promise<Sample[]>, holds: (s: Sample[]) => boolean) {
+    const deadline = Date.now() + OPEN_ORDERS_REFRESH_MS + 10_000;
+    for (;;) {
+      const samples = await scrapeIt();
+      if (holds(samples)) return samples;
+      if (Date.now() > deadline) assert.fail(`${what} never held`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+
+  it('count reservations, steps by shard, gateway calls and orders by status', async () => {
+    const before = await scrape(workerUrl('ORDER'));
+    const itemId = await stockedItem(live.db.repos, { 'wh-east': 5 });
+    const placed = await newShopper();
+    await placeOrder(live.platform, placed, [{ itemId, quantity: 1 }]);
+    const declined = await newShopper();
+    // A checkout's first step holds the item on its shard and records the order on the customer's.
+    const beganOn = (customerId: string) => {
+      const shards = new Set([live.db.shards.forItem(itemId).id, live.db.shards.forCustomer(customerId).id]);
+      return shards.size === 1 ? [...shards][0]! : 'several';
+    };
+    const refused = await begin(live.platform, declined, [{ itemId, quantity: 1 }]);
+    await pay(live.platform, declined, refused.paymentUrl, CARD_DECLINED);
+    const submitted = await api(live.platform, 'POST', '/checkout?op=SUBMIT', {
+      token: declined.token,
+      body: { orderId: refused.orderId },
+    });
+    assert.equal(submitted.status, 402);
+
+    const after = await scrape(workerUrl('ORDER'));
+    const delta = (name: string, labels: Record<string, string> = {}) =>
+      total(after, name, labels) - total(before, name, labels);
+    assert.equal(delta('order_reservations_total', { outcome: 'reserved' }), 2);
+    assert.equal(delta('payment_gateway_calls_total', { operation: 'authorize', outcome: 'ok' }), 1);
+    assert.equal(delta('payment_gateway_calls_total', { operation: 'authorize', outcome: 'declined' }), 1);
+    assert.equal(delta('orders_finished_total', { status: 'PAYMENT_FAILED' }), 1);
+    const expectedShards = [beganOn(placed.customerId), beganOn(declined.customerId)];
+    for (const shard of new Set(expectedShards)) {
+      assert.equal(
+        delta('order_step_duration_seconds_count', { step: 'beginOrder', shard }),
+        expectedShards.filter((s) => s === shard).length,
+        `checkouts begun on ${shard}`,
+      );
+    }
+    assert.ok(delta('temporal_workflow_task_execution_latency_count') > 0, 'the SDK times workflow tasks');
+    assert.ok(total(after, 'temporal_worker_task_slots_available', { worker_type: 'WorkflowWorker' }) > 0);
+
+    // The placed order waits for its shipment: open and PENDING in Temporal's visibility.
+    await until(
+      'orders_open{status="PENDING"} ≥ 1',
+      () => scrape(workerUrl('ORDER')),
+      (s) => total(s, 'orders_open', { status: 'PENDING' }) >= 1,
+    );
+    const open = await scrape(workerUrl('ORDER'));
+    assert.equal(total(open, 'orders_paying_overdue'), 0);
+
+    // The warehouse was told of the shipment by its own worker.
+    const warehouse = await until(
+      'the warehouse worker ran an activity',
+      () => scrape(workerUrl('WAREHOUSE')),
+      (s) => total(s, 'temporal_activity_execution_latency_count') > 0,
+    );
+    assert.ok(total(warehouse, 'order_step_duration_seconds_count') > 0);
+  });
+
+  it('the API reports a writable primary for every shard', async () => {
+    const samples = (await api(live.platform, 'GET', '/metrics')).body as string;
+    const shards = live.db.shards.shards.map((s) => s.id);
+    for (const shard of shards)
+      assert.match(samples, new RegExp(`^shard_writable_primary\\{shard="${shard}"\\} 1$`, 'm'));
+  });
+});
