@@ -131,6 +131,26 @@ export const ENV_VARS = [
     usedBy: WORKERS,
   },
   {
+    name: 'ORDER_WORKER_METRICS_PORT',
+    default: '9464',
+    description:
+      "Port of the order worker's Prometheus /metrics (the Temporal SDK's metrics and the platform's own); 0 turns it off",
+    usedBy: ['order-worker'],
+  },
+  {
+    name: 'WAREHOUSE_WORKER_METRICS_PORT',
+    default: '9465',
+    description:
+      "Port of the warehouse worker's Prometheus /metrics (the Temporal SDK's metrics and the platform's own); 0 turns it off",
+    usedBy: ['warehouse-worker'],
+  },
+  {
+    name: 'METRICS_HOST',
+    default: '127.0.0.1',
+    description: "Address the workers' /metrics listen on: loopback by default; 0.0.0.0 in a container",
+    usedBy: WORKERS,
+  },
+  {
     name: 'WORKFLOW_BUNDLE_PATH',
     default: undefined,
     description:
