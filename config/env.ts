@@ -169,26 +169,6 @@ export const ENV_VARS = [
     description: 'Connect timeout to a shard; a down shard fails fast and is retried',
     usedBy: ALL,
   },
-  {
-    name: 'ORDER_WORKER_METRICS_PORT',
-    default: '9464',
-    description:
-      "Port of the order worker's Prometheus `/metrics`: the Temporal SDK's metrics and the platform's own (reservations, steps, payments, orders by status); 0 turns it off",
-    usedBy: ['order-worker'],
-  },
-  {
-    name: 'WAREHOUSE_WORKER_METRICS_PORT',
-    default: '9465',
-    description: "Port of the warehouse worker's Prometheus `/metrics`; 0 turns it off",
-    usedBy: ['warehouse-worker'],
-  },
-  {
-    name: 'METRICS_HOST',
-    default: '127.0.0.1',
-    description:
-      "Address the workers' `/metrics` listen on: loopback by default; `0.0.0.0` in a container, for Prometheus to scrape",
-    usedBy: WORKERS,
-  },
   { name: 'LOG_LEVEL', default: 'info', description: 'debug, info, warn or error', usedBy: ALL },
   {
     name: 'PAYMENT_TOKEN_SECRET',

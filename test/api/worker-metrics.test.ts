@@ -4,10 +4,11 @@
  * shard's writable primary. Checked on the real processes after real orders.
  */
 import assert from 'node:assert/strict';
+import { APPEAR_ONLY_AFTER_FAILURE, referencedMetricNames } from '../../ops/metric-references.js';
 import { stockedItem } from '../support/catalog-fixture.js';
 import { api } from '../support/platform.js';
 import { usePlatform } from '../support/platform-suite.js';
-import { type Sample, scrape, total } from '../support/prometheus-text.js';
+import { parsePrometheusText, type Sample, scrape, total } from '../support/prometheus-text.js';
 import { begin, CARD_DECLINED, newShopper, pay, placeOrder } from './support.js';
 
 const OPEN_ORDERS_REFRESH_MS = 15_000;
@@ -88,5 +89,23 @@ describe('workers: Prometheus metrics', function () {
     const shards = live.db.shards.shards.map((s) => s.id);
     for (const shard of shards)
       assert.match(samples, new RegExp(`^shard_writable_primary\\{shard="${shard}"\\} 1$`, 'm'));
+  });
+
+  // After the orders above: a renamed metric breaks this test, not an operator's dashboard or alert.
+  it('exposes every metric a dashboard panel or an alert rule names', async () => {
+    const apiText = (await api(live.platform, 'GET', '/metrics')).body as string;
+    const exposed = new Set(
+      [
+        ...parsePrometheusText(apiText),
+        ...(await scrape(workerUrl('ORDER'))),
+        ...(await scrape(workerUrl('WAREHOUSE'))),
+      ].map((s) => s.name),
+    );
+    const referenced = referencedMetricNames();
+    assert.ok(referenced.size > 20, `only ${referenced.size} names found in ops/`);
+    const missing = [...referenced].filter(
+      (name) => !exposed.has(name) && !APPEAR_ONLY_AFTER_FAILURE.includes(name),
+    );
+    assert.deepEqual(missing, [], `named in ops/ but exposed by no process: ${missing.join(', ')}`);
   });
 });
