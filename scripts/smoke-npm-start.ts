@@ -1,7 +1,8 @@
 /**
  * `node --import tsx scripts/smoke-npm-start.ts`: proves the README's first command. Runs `npm start` on
  * free ports, waits for `ready`, checks /health, places one order over HTTP (BEGIN → payment URL →
- * SUBMIT, expecting 200 PENDING), sends SIGINT as Ctrl-C would, and fails if any process `npm start`
+ * SUBMIT, expecting 200 PENDING), finds the SDK's and the platform's metrics on the order worker's
+ * `/metrics` and the dev server's own metrics (TEMPORAL=dev), sends SIGINT as Ctrl-C would, and fails if any process `npm start`
  * started is still alive 30 s later. CI runs it from its clean clone before `npm test`.
  */
 import { freeStackPorts, LaunchedStack, READY_LINE } from './lib/launched-stack.js';
@@ -32,6 +33,26 @@ async function placeOneOrder(api: string): Promise<string> {
   return String(begun['orderId']);
 }
 
+/** Series every metrics endpoint must show after one placed order. */
+const EXPECTED_SERIES = {
+  ORDER_WORKER_METRICS_PORT: ['temporal_workflow_task_execution_latency_bucket', 'order_reservations_total'],
+  WAREHOUSE_WORKER_METRICS_PORT: ['temporal_num_pollers'],
+  API_PORT: ['http_requests_total', 'shard_writable_primary'],
+  TEMPORAL_METRICS_PORT: ['service_requests'],
+} as const;
+
+async function checkMetrics(ports: NodeJS.ProcessEnv): Promise<void> {
+  const topology = process.env['TEMPORAL'] ?? 'dev';
+  for (const [portVar, series] of Object.entries(EXPECTED_SERIES)) {
+    if (portVar === 'TEMPORAL_METRICS_PORT' && topology !== 'dev') continue;
+    const url = `http://127.0.0.1:${ports[portVar]}/metrics`;
+    const text = await (await fetch(url)).text();
+    const missing = series.filter((name) => !new RegExp(`^${name}[{ ]`, 'm').test(text));
+    if (missing.length > 0) fail(`${url} shows no ${missing.join(', ')}`);
+    say(`${url}: ${series.join(', ')}`);
+  }
+}
+
 async function stopAndCheck(stack: LaunchedStack): Promise<void> {
   const started = descendantsOf(stack.pid);
   say(`sending SIGINT to npm start (${started.length} processes)`);
@@ -55,6 +76,7 @@ try {
   await stack.waitFor(READY_LINE, READY_TIMEOUT_MS);
   say(`ready after ${((Date.now() - began) / 1000).toFixed(1)} s`);
   await placeOneOrder(`http://127.0.0.1:${ports['API_PORT']}`);
+  await checkMetrics(ports);
   await stopAndCheck(stack);
   say('passed');
 } catch (error) {
