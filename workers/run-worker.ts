@@ -9,6 +9,8 @@ import { dropOrphanedConnectionErrors } from '../db/orphaned-connection-errors.j
 import { createRepositories, type Repositories } from '../db/repositories/index.js';
 import { createShardSet } from '../db/shard-set.js';
 import { createLogger } from '../observability/logger.js';
+import { withWorkerTracing } from '../observability/temporal-tracing.js';
+import { startTracing } from '../observability/tracing.js';
 import { activityFailureInterceptor } from './activity-failures.js';
 import { sdkLogger } from './sdk-logger.js';
 import { limitWorkflowHeap, workerTuning } from './worker-tuning.js';
@@ -31,23 +33,26 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
     });
   }
   dropOrphanedConnectionErrors(logger);
-  const shards = createShardSet(config.db);
+  const tracing = startTracing({ role: spec.name, otlpEndpoint: config.otlpEndpoint });
+  const shards = createShardSet(config.db, tracing?.tracer);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   try {
     limitWorkflowHeap(config.worker);
-    const worker = await Worker.create({
-      connection,
-      namespace: config.temporal.namespace,
-      taskQueue: spec.taskQueue(config),
-      activities: spec.activities({
-        config,
-        repos: createRepositories({ shardSet: shards, cursorSecret: config.cursorSecret }),
+    const worker = await Worker.create(
+      withWorkerTracing(tracing, {
+        connection,
+        namespace: config.temporal.namespace,
+        taskQueue: spec.taskQueue(config),
+        activities: spec.activities({
+          config,
+          repos: createRepositories({ shardSet: shards, cursorSecret: config.cursorSecret }),
+        }),
+        ...spec.workflows?.(config),
+        interceptors: { activity: [activityFailureInterceptor] },
+        ...workerTuning(config.worker),
+        shutdownGraceTime: `${config.worker.shutdownGraceSeconds} seconds`,
       }),
-      ...spec.workflows?.(config),
-      interceptors: { activity: [activityFailureInterceptor] },
-      ...workerTuning(config.worker),
-      shutdownGraceTime: `${config.worker.shutdownGraceSeconds} seconds`,
-    });
+    );
     const running = worker.run();
     logger.info('worker polling', {
       taskQueue: spec.taskQueue(config),
@@ -60,5 +65,6 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
   } finally {
     await connection.close();
     await shards.close();
+    await tracing?.shutdown();
   }
 }
