@@ -42,15 +42,19 @@ export function withWorkerTracing(tracing: Tracing | undefined, options: WorkerO
     outbound: new OpenTelemetryActivityOutboundInterceptor(ctx),
   });
   const interceptors = options.interceptors ?? {};
-  return {
+  const traced: WorkerOptions = {
     ...options,
+    // First, so the activity span wraps the others and records the error they finally throw.
+    interceptors: { ...interceptors, activity: [activitySpans, ...(interceptors.activity ?? [])] },
+  };
+  if (options.workflowsPath === undefined && options.workflowBundle === undefined) return traced;
+  return {
+    ...traced,
     ...(options.workflowBundle && 'codePath' in options.workflowBundle
       ? { workflowBundle: { codePath: tracedBundle(options.workflowBundle.codePath) } }
       : {}),
     interceptors: {
-      ...interceptors,
-      // First, so the activity span wraps the others and records the error they finally throw.
-      activity: [activitySpans, ...(interceptors.activity ?? [])],
+      ...traced.interceptors,
       workflowModules: [...(interceptors.workflowModules ?? []), WORKFLOW_TRACING_MODULE],
     },
     sinks: { ...options.sinks, exporter: makeWorkflowExporter(tracing.spanProcessor, tracing.resource) },
