@@ -38,21 +38,20 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   try {
     limitWorkflowHeap(config.worker);
-    const worker = await Worker.create(
-      withWorkerTracing(tracing, {
-        connection,
-        namespace: config.temporal.namespace,
-        taskQueue: spec.taskQueue(config),
-        activities: spec.activities({
-          config,
-          repos: createRepositories({ shardSet: shards, cursorSecret: config.cursorSecret }),
-        }),
-        ...spec.workflows?.(config),
-        interceptors: { activity: [activityFailureInterceptor] },
-        ...workerTuning(config.worker),
-        shutdownGraceTime: `${config.worker.shutdownGraceSeconds} seconds`,
+    const options: WorkerOptions = {
+      connection,
+      namespace: config.temporal.namespace,
+      taskQueue: spec.taskQueue(config),
+      activities: spec.activities({
+        config,
+        repos: createRepositories({ shardSet: shards, cursorSecret: config.cursorSecret }),
       }),
-    );
+      ...spec.workflows?.(config),
+      interceptors: { activity: [activityFailureInterceptor] },
+      ...workerTuning(config.worker),
+      shutdownGraceTime: `${config.worker.shutdownGraceSeconds} seconds`,
+    };
+    const worker = await Worker.create(withWorkerTracing(tracing, options));
     const running = worker.run();
     logger.info('worker polling', {
       taskQueue: spec.taskQueue(config),
