@@ -1,4 +1,5 @@
 /** The HTTP application, built from its dependencies (no globals): middleware, every route, the OpenAPI document. */
+import type { Tracer } from '@opentelemetry/api';
 import type { Client } from '@temporalio/client';
 import { bodyLimit } from 'hono/body-limit';
 import type { Repositories } from '../db/repositories/index.js';
@@ -8,6 +9,7 @@ import { requireAuth, requireOperator } from './auth.js';
 import { handleError } from './error-handler.js';
 import { problemResponse, problems } from './problem.js';
 import { requestContext } from './request-context.js';
+import { requestSpan } from './request-span.js';
 import { newRouter } from './router.js';
 import { adminItemRoutes } from './routes/admin-items.js';
 import { adminOrderRoutes } from './routes/admin-orders.js';
@@ -39,6 +41,8 @@ export interface ApiDeps {
   stockEvents: StockEvents;
   /** Interval of SSE heartbeat comments; 15 s by default. */
   stockHeartbeatMs?: number;
+  /** A server span per request when tracing is on (observability/tracing.ts); none without. */
+  tracer?: Tracer;
 }
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -78,6 +82,7 @@ export function createApp(deps: ApiDeps) {
   });
   const app = newRouter();
 
+  if (deps.tracer) app.use(requestSpan(deps.tracer));
   app.use(requestContext(deps.logger, metrics));
   app.use(
     bodyLimit({

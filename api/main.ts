@@ -7,6 +7,8 @@ import { assertWritablePrimary, describeNodes } from '../db/replicas/shard-nodes
 import { createRepositories } from '../db/repositories/index.js';
 import { createShardSet } from '../db/shard-set.js';
 import { createLogger } from '../observability/logger.js';
+import { clientTracingInterceptors } from '../observability/temporal-tracing.js';
+import { startTracing } from '../observability/tracing.js';
 import { createSimulatedGateway } from '../payment-gateway/simulator.js';
 import { createApp } from './app.js';
 import { checkoutDeps } from './checkout-wiring.js';
@@ -21,10 +23,15 @@ if (devSecrets.length > 0) {
   });
 }
 dropOrphanedConnectionErrors(logger);
-const shards = createShardSet(config.db);
+const tracing = startTracing({ role: 'api', otlpEndpoint: config.otlpEndpoint });
+const shards = createShardSet(config.db, tracing?.tracer);
 const repos = createRepositories({ shardSet: shards, cursorSecret: config.cursorSecret });
 const connection = await Connection.connect({ address: config.temporal.address });
-const temporal = new Client({ connection, namespace: config.temporal.namespace });
+const temporal = new Client({
+  connection,
+  namespace: config.temporal.namespace,
+  interceptors: clientTracingInterceptors(tracing),
+});
 const stockEvents = createStockEvents({ shardSet: shards, logger });
 // The API only tokenizes cards (the shopper-facing half of the gateway); the order worker moves money.
 const gateway = createSimulatedGateway({
@@ -41,6 +48,7 @@ const app = createApp({
   temporal,
   repositories: repos,
   stockEvents,
+  tracer: tracing?.tracer,
   probes: [
     { name: 'temporal', check: async () => void (await connection.workflowService.getSystemInfo({})) },
     ...shards.shards.map((shard) => ({
@@ -70,7 +78,7 @@ async function close(signal: string): Promise<void> {
   logger.info('api stopping', { signal });
   server.close();
   await stockEvents.close();
-  await Promise.allSettled([connection.close(), shards.close()]);
+  await Promise.allSettled([connection.close(), shards.close(), tracing?.shutdown()]);
   process.exit(0);
 }
 process.once('SIGTERM', () => void close('SIGTERM'));

@@ -13,7 +13,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export const REQUEST_ID_HEADER = 'X-Request-Id';
 
 /** The route pattern that answered (`/orders/:orderId`), so metrics do not grow a series per id. */
-function routeLabel(c: Context): string {
+export function routeLabel(c: Context): string {
   const handler = [...matchedRoutes(c)].reverse().find((route) => route.method !== 'ALL');
   return handler?.path ?? 'unmatched';
 }

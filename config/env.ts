@@ -16,6 +16,8 @@ export interface EnvVarSpec {
   readonly description: string;
   /** Long-running processes that read it (the local launcher and tests may read more). */
   readonly usedBy: readonly ProcessRole[];
+  /** Unset is a setting of its own (a feature off), so a deployment may leave it out. */
+  readonly optional?: true;
 }
 
 const ALL: readonly ProcessRole[] = ['api', 'order-worker', 'warehouse-worker'];
@@ -170,6 +172,14 @@ export const ENV_VARS = [
     usedBy: ALL,
   },
   { name: 'LOG_LEVEL', default: 'info', description: 'debug, info, warn or error', usedBy: ALL },
+  {
+    name: 'OTEL_EXPORTER_OTLP_ENDPOINT',
+    default: undefined,
+    description:
+      'Base URL of an OTLP/HTTP collector (`http://localhost:4318`): each process sends its traces to `<url>/v1/traces`, as service `api`, `order-worker` or `warehouse-worker`. Unset: tracing is off',
+    usedBy: ALL,
+    optional: true,
+  },
   {
     name: 'PAYMENT_TOKEN_SECRET',
     default: 'dev-payment-secret-change-me',
@@ -331,6 +341,13 @@ function fraction(name: EnvVarName, env: Env): number {
   return n;
 }
 
+function httpUrl(name: EnvVarName, env: Env): string | undefined {
+  const raw = readOptional(name, env);
+  if (raw !== undefined && !/^https?:\/\/[^/]/.test(raw))
+    throw new ConfigError(`${name} must be an http:// or https:// URL, got "${raw}"`);
+  return raw;
+}
+
 export function parseShardUrls(raw: string): string[] {
   const urls = splitShardUrls(raw);
   if (urls.length === 0) throw new ConfigError('SHARD_URLS must list at least one postgres:// URL');
@@ -395,6 +412,8 @@ export interface AppConfig {
   /** Signs pagination cursors; derived from JWT_SECRET so every API replica agrees without another secret. */
   cursorSecret: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** OTLP/HTTP base URL traces go to; undefined: tracing off. */
+  otlpEndpoint: string | undefined;
 }
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -446,6 +465,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       .update('pagination-cursor')
       .digest('base64url'),
     logLevel: logLevel as AppConfig['logLevel'],
+    otlpEndpoint: httpUrl('OTEL_EXPORTER_OTLP_ENDPOINT', env),
   };
 }
 

@@ -1,7 +1,9 @@
+import type { Tracer } from '@opentelemetry/api';
 import type { PgDatabase } from 'drizzle-orm/pg-core';
 import { drizzle, type PostgresJsDatabase, type PostgresJsQueryResultHKT } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import type { DbConfig } from '../config/env.js';
+import { tracedSql } from '../observability/sql-spans.js';
 import { HashRing, shardIdForIndex } from './hash-ring.js';
 import { PrimaryWatch } from './replicas/primary-watch.js';
 import { hostsOf, withSessionAttrs } from './replicas/shard-url.js';
@@ -43,20 +45,22 @@ export interface ShardSet {
  * One postgres.js pool per shard. Connections open lazily, so creating a ShardSet never fails because a
  * shard is down; a query to a down shard fails within `connectTimeoutSeconds` with a transient error.
  * A shard with standbys (a multi-host URL) gets a primary watch, a pool for reads that may lag, and its
- * own LISTEN connection.
+ * own LISTEN connection. With a tracer, every pool makes a span per statement run inside a trace.
  */
-export function createShardSet(config: DbConfig): ShardSet {
+export function createShardSet(config: DbConfig, tracer?: Tracer): ShardSet {
   if (config.shardUrls.length === 0) throw new RangeError('a shard set needs at least one shard URL');
   const closers: (() => Promise<void>)[] = [];
   const shards: Shard[] = config.shardUrls.map((url, index) => {
     const id = shardIdForIndex(index);
-    const makePool = (poolUrl: string, max = config.poolSize) =>
-      postgres(poolUrl, {
+    const makePool = (poolUrl: string, max = config.poolSize) => {
+      const pool = postgres(poolUrl, {
         max,
         connect_timeout: config.connectTimeoutSeconds,
         onnotice: () => {},
         connection: { application_name: `order-platform:${id}` },
       });
+      return tracer ? tracedSql(pool, id, tracer) : pool;
+    };
     if (hostsOf(url).length === 1) {
       const sql = makePool(url);
       const db = drizzleKeepingDateParsing(sql);

@@ -225,7 +225,10 @@ try {
 
   // One bundle for the replay check and the order worker, so the worker does not bundle again.
   const bundlePath =
-    config.worker.workflowBundlePath ?? (await buildWorkflowBundle(path.join(dataDir, 'workflow-bundle.js')));
+    config.worker.workflowBundlePath ??
+    (await buildWorkflowBundle(path.join(dataDir, 'workflow-bundle.js'), {
+      traced: config.otlpEndpoint !== undefined,
+    }));
   childEnv['WORKFLOW_BUNDLE_PATH'] = bundlePath;
   const stored = await replayStoredHistories({
     address: temporalAddress,

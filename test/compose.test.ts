@@ -208,6 +208,7 @@ function checkRoleEnvironments(c: Compose): Problems {
     for (const spec of SPECS) {
       if (!spec.usedBy.includes(role)) continue;
       if (env[spec.name] === undefined || env[spec.name] === '') {
+        if (spec.optional) continue;
         problems.push(
           spec.default === undefined
             ? `${service}: required ${spec.name} is not set`

@@ -12,6 +12,8 @@ import { TERMINAL_ORDER_STATUSES } from '../domain/order-status.js';
 import { createLogger } from '../observability/logger.js';
 import type { PlatformMetrics } from '../observability/platform-metrics.js';
 import { createShardUseTracker } from '../observability/shard-use.js';
+import { withWorkerTracing } from '../observability/temporal-tracing.js';
+import { startTracing } from '../observability/tracing.js';
 import { activityFailureInterceptor } from './activity-failures.js';
 import { startOpenOrdersGauge } from './open-orders-gauge.js';
 import { stepMetricsInterceptor } from './step-metrics.js';
@@ -46,7 +48,8 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
     });
   }
   dropOrphanedConnectionErrors(logger);
-  const shards = createShardSet(config.db);
+  const tracing = startTracing({ role: spec.name, otlpEndpoint: config.otlpEndpoint });
+  const shards = createShardSet(config.db, tracing?.tracer);
   const shardUse = createShardUseTracker();
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const openOrders =
@@ -62,7 +65,7 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
     });
   try {
     limitWorkflowHeap(config.worker);
-    const worker = await Worker.create({
+    const options: WorkerOptions = {
       connection,
       namespace: config.temporal.namespace,
       taskQueue: spec.taskQueue(config),
@@ -83,7 +86,8 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
       interceptors: { activity: [stepMetricsInterceptor(metrics, shardUse), activityFailureInterceptor] },
       ...workerTuning(config.worker),
       shutdownGraceTime: `${config.worker.shutdownGraceSeconds} seconds`,
-    });
+    };
+    const worker = await Worker.create(withWorkerTracing(tracing, options));
     const running = worker.run();
     logger.info('worker polling', {
       taskQueue: spec.taskQueue(config),
@@ -98,5 +102,6 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
     openOrders?.stop();
     await connection.close();
     await shards.close();
+    await tracing?.shutdown();
   }
 }

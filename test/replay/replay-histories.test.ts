@@ -14,6 +14,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { type ReplayResult, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { WORKFLOW_TRACING_MODULE } from '../../observability/temporal-tracing.js';
 import { bundleWorkflows, mutantWorkflows, PROJECT_ROOT_DIR } from '../support/workflow-bundles.js';
 
 const HISTORIES = path.join(PROJECT_ROOT_DIR, 'test', 'histories');
@@ -106,6 +107,13 @@ describe('replay: recorded histories against today’s workflow code', function 
   it('replays every history without nondeterminism', async () => {
     const workflowBundle = await bundleWorkflows();
     const results = await replayAll(workflowBundle);
+    assert.equal(results.length, recordedHistories().length);
+    const failures = results.filter((r) => r.error).map((r) => `${r.workflowId}: ${r.error?.message}`);
+    assert.deepEqual(failures, []);
+  });
+
+  it('replays every history with the tracing workflow interceptors bundled (a traced worker takes over)', async () => {
+    const results = await replayAll(await bundleWorkflows(undefined, [WORKFLOW_TRACING_MODULE]));
     assert.equal(results.length, recordedHistories().length);
     const failures = results.filter((r) => r.error).map((r) => `${r.workflowId}: ${r.error?.message}`);
     assert.deepEqual(failures, []);

@@ -21,8 +21,11 @@ export const quietLogger = {
   error: (message: string, meta?: Record<string, unknown>) => console.error(message, meta),
 };
 
-export function bundleWorkflows(workflowsPath = WORKFLOWS_ENTRY): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath, logger: quietLogger });
+export function bundleWorkflows(
+  workflowsPath = WORKFLOWS_ENTRY,
+  workflowInterceptorModules: string[] = [],
+): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, logger: quietLogger });
 }
 
 /**

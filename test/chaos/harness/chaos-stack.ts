@@ -145,7 +145,7 @@ export class ChaosStack {
     const { migrateShards } = await import('../../../db/migrate.js');
     await migrateShards(this.shards.urls);
     // Workers restarted after a kill start from a prebuilt bundle, as in production.
-    const workflowBundle = await buildWorkflowBundle(path.join(dir, 'workflow-bundle.js'));
+    const workflowBundle = await buildWorkflowBundle(path.join(dir, 'workflow-bundle.js'), { traced: false });
     const apiPort = await freePort();
     this.baseUrl = `http://127.0.0.1:${apiPort}`;
     this.env = {
