@@ -16,7 +16,7 @@ export interface WorkerRuntimeOptions {
 }
 
 export function installWorkerRuntime({ logger, metricsHost, metricsPort }: WorkerRuntimeOptions) {
-  const runtime = Runtime.install({
+  const runtime = installOrExplain(metricsHost, metricsPort, {
     logger: sdkLogger(logger),
     ...(metricsPort === 0
       ? {}
@@ -36,4 +36,20 @@ export function installWorkerRuntime({ logger, metricsHost, metricsPort }: Worke
   });
   const metricsUrl = metricsPort === 0 ? undefined : `http://${metricsHost}:${metricsPort}/metrics`;
   return { metrics: createPlatformMetrics(runtime.metricMeter), metricsUrl };
+}
+
+function installOrExplain(
+  host: string,
+  port: number,
+  options: Parameters<typeof Runtime.install>[0],
+): Runtime {
+  try {
+    return Runtime.install(options);
+  } catch (error) {
+    if (!/address already in use/i.test(String(error))) throw error;
+    throw new Error(
+      `the metrics address ${host}:${port} is taken: set this worker's *_METRICS_PORT to a free port, or 0 for no endpoint`,
+      { cause: error },
+    );
+  }
 }
