@@ -18,6 +18,7 @@ import { adminWarehouseRoutes } from './routes/admin-warehouses.js';
 import { cartRoutes } from './routes/cart.js';
 import { type CheckoutDeps, checkoutRoutes } from './routes/checkout.js';
 import { type PaymentDeps, paymentRoutes } from './routes/checkout-payment.js';
+import { demoLoginRoutes } from './routes/demo-login.js';
 import { docsRoutes } from './routes/docs.js';
 import { type DependencyProbe, healthRoutes, probe } from './routes/health.js';
 import { itemStockEventRoutes } from './routes/item-stock-events.js';
@@ -25,6 +26,7 @@ import { itemRoutes } from './routes/items.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { orderRoutes } from './routes/orders.js';
 import type { StockEvents } from './stock-events.js';
+import { type StorefrontSettings, storefrontRoutes } from './storefront.js';
 
 export interface ApiDeps {
   jwtSecret: string;
@@ -43,6 +45,8 @@ export interface ApiDeps {
   stockHeartbeatMs?: number;
   /** A server span per request when tracing is on (observability/tracing.ts); none without. */
   tracer?: Tracer;
+  /** The storefront at `/`; with `demoLogin`, POST /demo/token too. */
+  storefront?: StorefrontSettings;
 }
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -121,6 +125,8 @@ export function createApp(deps: ApiDeps) {
   app.route('/', adminWarehouseRoutes(repos));
   app.route('/', adminOrderRoutes(repos.orders));
   app.route('/', adminSuborderRoutes(temporal));
+  if (deps.storefront?.demoLogin) app.route('/', demoLoginRoutes(deps));
+  if (deps.storefront) app.route('/', storefrontRoutes(deps.storefront));
 
   let document: ReturnType<typeof app.getOpenAPI31Document> | undefined;
   app.route(

@@ -22,6 +22,11 @@ if (devSecrets.length > 0) {
     secrets: devSecrets,
   });
 }
+if (config.demoLogin) {
+  logger.warn(
+    'DEMO_LOGIN=1: POST /demo/token hands anyone a token for any customer or operator; local use only',
+  );
+}
 dropOrphanedConnectionErrors(logger);
 const tracing = startTracing({ role: 'api', otlpEndpoint: config.otlpEndpoint });
 const shards = createShardSet(config.db, tracing?.tracer);
@@ -49,6 +54,11 @@ const app = createApp({
   repositories: repos,
   stockEvents,
   tracer: tracing?.tracer,
+  storefront: {
+    demoLogin: config.demoLogin,
+    temporalUiUrl: config.temporalUiUrl,
+    temporalNamespace: config.temporal.namespace,
+  },
   probes: [
     { name: 'temporal', check: async () => void (await connection.workflowService.getSystemInfo({})) },
     ...shards.shards.map((shard) => ({

@@ -87,6 +87,19 @@ export const ENV_VARS = [
     usedBy: ['api'],
   },
   {
+    name: 'DEMO_LOGIN',
+    default: '0',
+    description:
+      "For local use only: `1` lets anyone get a token for any customer id, operator included, from `POST /demo/token` (the storefront's sign-in page); `npm start` sets it. Never in production",
+    usedBy: ['api'],
+  },
+  {
+    name: 'TEMPORAL_UI_URL',
+    default: 'http://localhost:8233',
+    description: "The Temporal Web UI the operator console links each order's workflow to",
+    usedBy: ['api'],
+  },
+  {
     name: 'ALLOW_DEV_SECRETS',
     default: '0',
     description:
@@ -409,6 +422,9 @@ export interface AppConfig {
   publicBaseUrl: string;
   jwtSecret: string;
   jwtMaxLifetimeSeconds: number;
+  /** POST /demo/token: tokens for anyone who asks (DEMO_LOGIN=1, local use only). */
+  demoLogin: boolean;
+  temporalUiUrl: string;
   /** Signs pagination cursors; derived from JWT_SECRET so every API replica agrees without another secret. */
   cursorSecret: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -461,6 +477,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     publicBaseUrl: readOptional('PUBLIC_BASE_URL', env) ?? `http://localhost:${apiPort}`,
     jwtSecret: readVar('JWT_SECRET', env),
     jwtMaxLifetimeSeconds: positiveInt('JWT_MAX_LIFETIME_SECONDS', env),
+    demoLogin: flag('DEMO_LOGIN', env),
+    temporalUiUrl: readVar('TEMPORAL_UI_URL', env),
     cursorSecret: createHmac('sha256', readVar('JWT_SECRET', env))
       .update('pagination-cursor')
       .digest('base64url'),

@@ -195,6 +195,9 @@ try {
   const childEnv: NodeJS.ProcessEnv = {
     // Local development runs on the public default secrets unless real ones are set (said below).
     ALLOW_DEV_SECRETS: '1',
+    // The storefront's sign-in page on this machine: a token for any customer id, operator included.
+    DEMO_LOGIN: '1',
+    TEMPORAL_UI_URL: `http://localhost:${uiPort}`,
     ...env,
     SHARD_URLS: shardUrls,
     TEMPORAL_ADDRESS: temporalAddress,
@@ -264,6 +267,7 @@ try {
   say('every worker is polling its task queue');
 
   console.log(`
+  Storefront     ${apiUrl}/   (demo sign-in: any customer id; tick Operator for the console)
   API            ${apiUrl}
   API docs       ${apiUrl}/docs
   Temporal UI    http://localhost:${uiPort}
