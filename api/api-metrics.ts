@@ -22,9 +22,10 @@ export function createApiMetrics(sources: ApiMetricSources) {
   return {
     registry,
     httpRequests: registry.register(
-      new Counter('http_requests_total', 'HTTP requests answered, by route and status', [
+      new Counter('http_requests_total', 'HTTP requests answered, by route (and checkout op) and status', [
         'method',
         'route',
+        'op',
         'status',
       ]),
     ),
@@ -32,7 +33,7 @@ export function createApiMetrics(sources: ApiMetricSources) {
       new Histogram(
         'http_request_duration_seconds',
         'Time to answer an HTTP request (to the first byte of a stream)',
-        ['method', 'route', 'status'],
+        ['method', 'route', 'op', 'status'],
         LATENCY_BUCKETS_SECONDS,
       ),
     ),

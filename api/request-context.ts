@@ -18,6 +18,14 @@ export function routeLabel(c: Context): string {
   return handler?.path ?? 'unmatched';
 }
 
+const CHECKOUT_OPS = new Set(['BEGIN', 'SUBMIT', 'CANCEL']);
+
+/** BEGIN, SUBMIT and CANCEL share `POST /checkout`; `op` tells them apart (empty for every other request). */
+function opLabel(c: Context, route: string): string {
+  const op = route === '/checkout' ? c.req.query('op') : undefined;
+  return op !== undefined && CHECKOUT_OPS.has(op) ? op : '';
+}
+
 export function requestContext(logger: Logger, metrics: ApiMetrics): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
     const started = performance.now();
@@ -31,7 +39,8 @@ export function requestContext(logger: Logger, metrics: ApiMetrics): MiddlewareH
     c.res.headers.set(REQUEST_ID_HEADER, requestId);
 
     const seconds = (performance.now() - started) / 1000;
-    const labels = { method: c.req.method, route: routeLabel(c), status: String(c.res.status) };
+    const route = routeLabel(c);
+    const labels = { method: c.req.method, route, op: opLabel(c, route), status: String(c.res.status) };
     metrics.httpRequests.inc(labels);
     metrics.httpDuration.observe(labels, seconds);
     // The path only: query strings may carry search text, and headers carry tokens.

@@ -4,10 +4,12 @@
  */
 import { type DashboardSpec, percentiles, quantile, RATE, ratePerSecond } from './dashboard-kit.js';
 
-/** BEGIN and SUBMIT share `POST /checkout` (op is a query parameter): the status tells them apart. */
-const BEGIN_RESERVED = 'http_request_duration_seconds_bucket{method="POST",route="/checkout",status="201"}';
-const SUBMIT_ANSWERED =
-  'http_request_duration_seconds_bucket{method="POST",route="/checkout",status=~"200|402|410"}';
+/** BEGIN, SUBMIT and CANCEL share `POST /checkout`; the API labels each with its `op`. */
+const BEGIN_RESERVED =
+  'http_request_duration_seconds_bucket{method="POST",route="/checkout",op="BEGIN",status="201"}';
+const BEGIN_REFUSED =
+  'http_request_duration_seconds_bucket{method="POST",route="/checkout",op="BEGIN",status="409"}';
+const SUBMIT_ANSWERED = 'http_request_duration_seconds_bucket{method="POST",route="/checkout",op="SUBMIT"}';
 const PAYMENT_DETAILS =
   'http_request_duration_seconds_bucket{method="POST",route="/checkout/:orderId/payment"}';
 
@@ -45,14 +47,21 @@ export const businessDashboard: DashboardSpec = {
         {
           title: 'BEGIN latency',
           description:
-            'POST /checkout answered 201 (stock reserved): one update-with-start round trip. Alert: p99 above 2.5 s.',
+            'BEGINs answered 201 (stock reserved): one update-with-start round trip. Alert: p99 above 2.5 s.',
           queries: percentiles(BEGIN_RESERVED),
+          unit: 's',
+        },
+        {
+          title: 'BEGIN refusals latency',
+          description:
+            "BEGINs answered 409 (out of stock): a flash sale's losers, refused before any workflow starts.",
+          queries: percentiles(BEGIN_REFUSED),
           unit: 's',
         },
         {
           title: 'SUBMIT latency',
           description:
-            'POST /checkout answered 200, 402 or 410: SUBMIT waits for payment and placement (CANCEL, also 200, is counted in).',
+            'Every SUBMIT answer (200 placed, 402 declined, 410 expired, 409): it waits for payment and placement.',
           queries: percentiles(SUBMIT_ANSWERED),
           unit: 's',
         },

@@ -73,20 +73,22 @@ describe('api: request ids, metrics and logs', function () {
 
     const after = (await api(live.platform, 'GET', '/metrics')).body as string;
     const delta = (series: string) => (metric(after, series) ?? 0) - (metric(before, series) ?? 0);
-    assert.equal(delta('http_requests_total{method="POST",route="/checkout",status="201"}'), 2);
-    assert.equal(delta('http_requests_total{method="POST",route="/checkout",status="200"}'), 1);
-    assert.equal(delta('http_requests_total{method="POST",route="/checkout",status="402"}'), 1);
+    assert.equal(delta('http_requests_total{method="POST",route="/checkout",op="BEGIN",status="201"}'), 2);
+    assert.equal(delta('http_requests_total{method="POST",route="/checkout",op="SUBMIT",status="200"}'), 1);
+    assert.equal(delta('http_requests_total{method="POST",route="/checkout",op="SUBMIT",status="402"}'), 1);
     assert.equal(
-      delta('http_requests_total{method="POST",route="/checkout/:orderId/payment",status="202"}'),
+      delta('http_requests_total{method="POST",route="/checkout/:orderId/payment",op="",status="202"}'),
       2,
     );
-    assert.equal(delta('http_requests_total{method="GET",route="unmatched",status="404"}'), 1);
+    assert.equal(delta('http_requests_total{method="GET",route="unmatched",op="",status="404"}'), 1);
     assert.equal(
-      delta('http_request_duration_seconds_count{method="POST",route="/checkout",status="201"}'),
+      delta('http_request_duration_seconds_count{method="POST",route="/checkout",op="BEGIN",status="201"}'),
       2,
     );
     assert.equal(
-      delta('http_request_duration_seconds_bucket{method="POST",route="/checkout",status="201",le="+Inf"}'),
+      delta(
+        'http_request_duration_seconds_bucket{method="POST",route="/checkout",op="BEGIN",status="201",le="+Inf"}',
+      ),
       2,
     );
     assert.equal(delta('order_outcomes_total{op="BEGIN",outcome="RESERVED"}'), 2);
