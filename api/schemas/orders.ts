@@ -2,7 +2,14 @@
 import { z } from '@hono/zod-openapi';
 import { SUBORDER_STATUSES } from '../../domain/suborder-status.js';
 import { OrderStatusSchema } from './checkout.js';
-import { DateTimeQuery, ItemIdSchema, OrderIdSchema, pageSchema, pagingQuery } from './common.js';
+import {
+  CustomerIdSchema,
+  DateTimeQuery,
+  ItemIdSchema,
+  OrderIdSchema,
+  pageSchema,
+  pagingQuery,
+} from './common.js';
 
 const OrderLineSchema = z
   .object({
@@ -55,6 +62,10 @@ export const OrdersInRangeQuerySchema = z
   .strictObject({
     from: DateTimeQuery.openapi({ description: 'Orders placed at or after this time' }),
     to: DateTimeQuery.openapi({ description: 'Orders placed before this time' }),
+    status: OrderStatusSchema.optional().openapi({ description: 'Only orders with this status' }),
+    customerId: CustomerIdSchema.optional().openapi({
+      description: "Only this customer's orders (read from their shard alone)",
+    }),
     ...pagingQuery,
   })
   // Zod still runs object checks when a field failed: only compare two real dates.
