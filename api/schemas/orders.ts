@@ -39,6 +39,9 @@ const orderFields = {
     .string()
     .optional()
     .openapi({ description: 'FAILED orders only: the step that failed for good and why' }),
+  cancelReason: z.string().optional().openapi({
+    description: 'CANCELLED orders only: why (`requested by the customer`, or the reason an operator gave)',
+  }),
 };
 
 export const OrderSchema = z.object({ ...orderFields, suborders: z.array(SuborderSchema) }).openapi('Order');

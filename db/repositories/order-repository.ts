@@ -29,6 +29,8 @@ export interface OrderHeader {
   expiresAt: Date | null;
   /** Set on FAILED orders only. */
   failureReason: string | null;
+  /** Set on CANCELLED orders only, when the cancel gave a reason. */
+  cancelReason: string | null;
   version: number;
 }
 
@@ -55,6 +57,8 @@ export interface OrderTransition {
   shippingAddress?: ShippingAddress;
   /** Recorded on the way to FAILED: the step that failed and why. */
   failureReason?: string;
+  /** Recorded on the way to CANCELLED: who asked and why. */
+  cancelReason?: string;
 }
 
 export interface OrderPage {
@@ -223,6 +227,7 @@ export function createOrderRepository(deps: OrderRepositoryDeps): OrderRepositor
           orderedAt: created.orderedAt,
           expiresAt,
           failureReason: null,
+          cancelReason: null,
           version: created.version,
           lines: lines
             .map(({ itemId, quantity, priceCents }) => ({ itemId, quantity, priceCents }))
@@ -240,7 +245,7 @@ export function createOrderRepository(deps: OrderRepositoryDeps): OrderRepositor
       return readDetails(shardSet.forCustomer(customerId).db, customerId, orderId);
     },
 
-    async transitionOrder({ customerId, orderId, to, shippingAddress, failureReason }) {
+    async transitionOrder({ customerId, orderId, to, shippingAddress, failureReason, cancelReason }) {
       const { db } = shardSet.forCustomer(customerId);
       return retryOnLostRace(deps, 'order', orderId, async () => {
         // The usual case in one statement: the row moves when its status may go to `to`.
@@ -256,6 +261,7 @@ export function createOrderRepository(deps: OrderRepositoryDeps): OrderRepositor
                   updatedAt: new Date(),
                   ...(shippingAddress ? { shippingAddress } : {}),
                   ...(failureReason ? { failureReason } : {}),
+                  ...(cancelReason && to === 'CANCELLED' ? { cancelReason } : {}),
                 })
                 .where(
                   and(
@@ -376,6 +382,7 @@ function toHeader(row: typeof orders.$inferSelect): OrderHeader {
     orderedAt: row.orderedAt,
     expiresAt: row.expiresAt,
     failureReason: row.failureReason ?? null,
+    cancelReason: row.cancelReason ?? null,
     version: row.version,
   };
 }
