@@ -59,6 +59,14 @@ export const AdminOrderSummarySchema = z
   .object({ ...orderFields, customerId: z.string() })
   .openapi('AdminOrderSummary');
 
+export const AdminOrderSchema = z
+  .object({ ...orderFields, customerId: z.string(), suborders: z.array(SuborderSchema) })
+  .openapi('AdminOrder');
+
+export const AdminOrderQuerySchema = z.strictObject({
+  customerId: CustomerIdSchema.openapi({ description: 'Whose order it is (orders live on their shard)' }),
+});
+
 export const AdminOrderPageSchema = pageSchema('orders', AdminOrderSummarySchema, 'AdminOrderPage');
 
 export const OrdersInRangeQuerySchema = z

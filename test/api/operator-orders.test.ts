@@ -55,6 +55,21 @@ describe('api: operators find orders by status or customer, and cancel with a re
     assert.equal(mine.cancelReason, reason);
     assert.equal((await stockCounters(live.db.repos, itemId)).available, 4, 'its units are back');
 
+    const seen = await api(
+      live.platform,
+      'GET',
+      `/admin/orders/${cancelled}?customerId=${encodeURIComponent(shopper.customerId)}`,
+      { token: live.operator },
+    );
+    assert.equal(seen.status, 200, JSON.stringify(seen.body));
+    assert.equal(seen.body.cancelReason, reason);
+    assert.equal(seen.body.customerId, shopper.customerId);
+    assert.equal(seen.body.suborders.length, 1);
+    const elsewhere = await api(live.platform, 'GET', `/admin/orders/${cancelled}?customerId=someone-else`, {
+      token: live.operator,
+    });
+    assertProblem(elsewhere, 404, '/problems/not-found');
+
     const byCustomer = await adminOrders(`customerId=${encodeURIComponent(shopper.customerId)}`);
     assert.deepEqual(
       byCustomer.map((o) => [o.orderId, o.status]),
