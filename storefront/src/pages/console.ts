@@ -61,6 +61,20 @@ export async function consolePage(view: HTMLElement): Promise<undefined> {
   const error = h('p', { role: 'alert', class: 'error' });
   const note = h('p', { class: 'muted', role: 'status' });
   const more = h('button', { type: 'button', hidden: true }, 'More');
+  const table = h(
+    'table',
+    { 'aria-label': 'Orders', 'aria-busy': 'false' },
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        ['Placed', 'Order', 'Customer', 'Status', 'Total', 'Temporal'].map((t) => h('th', {}, t)),
+      ),
+    ),
+    rows,
+  );
   let query: URLSearchParams | undefined;
   let cursor: string | null = null;
 
@@ -68,6 +82,7 @@ export async function consolePage(view: HTMLElement): Promise<undefined> {
     if (!query) return;
     error.textContent = '';
     more.disabled = true;
+    table.setAttribute('aria-busy', 'true');
     try {
       const page = new URLSearchParams(query);
       if (cursor) page.set('cursor', cursor);
@@ -80,6 +95,7 @@ export async function consolePage(view: HTMLElement): Promise<undefined> {
       error.textContent = problem instanceof ApiProblem ? problem.detail : String(problem);
     } finally {
       more.disabled = false;
+      table.setAttribute('aria-busy', 'false');
     }
   }
 
@@ -118,29 +134,7 @@ export async function consolePage(view: HTMLElement): Promise<undefined> {
     h('button', { type: 'submit' }, 'Find'),
   );
   more.addEventListener('click', () => void load());
-  replaceChildren(
-    view,
-    consoleNav(),
-    h('h1', {}, 'Orders'),
-    form,
-    error,
-    note,
-    h(
-      'table',
-      { 'aria-label': 'Orders' },
-      h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          ['Placed', 'Order', 'Customer', 'Status', 'Total', 'Temporal'].map((t) => h('th', {}, t)),
-        ),
-      ),
-      rows,
-    ),
-    more,
-  );
+  replaceChildren(view, consoleNav(), h('h1', {}, 'Orders'), form, error, note, table, more);
   await find();
   return undefined;
 }
