@@ -42,7 +42,7 @@ export function createCheckoutActivities(deps: CheckoutActivityDeps) {
   const transition = (
     order: OrderKey,
     to: OrderStatus,
-    recorded: Pick<OrderTransition, 'shippingAddress' | 'failureReason'> = {},
+    recorded: Pick<OrderTransition, 'shippingAddress' | 'failureReason' | 'cancelReason'> = {},
   ) => businessErrorsAsFailures(() => deps.orders.transitionOrder({ ...order, to, ...recorded }));
 
   /** Holds every line (one transaction per shard) or none; the short lines when any is missing. */
@@ -120,10 +120,15 @@ export function createCheckoutActivities(deps: CheckoutActivityDeps) {
         itemIds: string[];
         status: 'EXPIRED' | 'CANCELLED' | 'PAYMENT_FAILED' | 'FAILED';
         failureReason?: string;
+        /** CANCELLED: the reason the cancel gave (absent in steps scheduled before it was passed). */
+        cancelReason?: string;
       },
     ): Promise<void> {
       await releaseAll(order.orderId, order.itemIds);
-      await transition(order, order.status, { failureReason: order.failureReason });
+      await transition(order, order.status, {
+        failureReason: order.failureReason,
+        cancelReason: order.cancelReason,
+      });
     },
 
     /**
@@ -133,11 +138,12 @@ export function createCheckoutActivities(deps: CheckoutActivityDeps) {
      * end. Returns the status the row ends with.
      */
     async closeUnpaidOrder(
-      order: OrderKey & { itemIds: string[]; status: 'EXPIRED' | 'CANCELLED' },
+      order: OrderKey & { itemIds: string[]; status: 'EXPIRED' | 'CANCELLED'; cancelReason?: string },
     ): Promise<OrderStatus> {
       await releaseAll(order.orderId, order.itemIds);
+      const { orderId, customerId, status, cancelReason } = order;
       try {
-        return (await deps.orders.transitionOrder({ ...order, to: order.status })).status;
+        return (await deps.orders.transitionOrder({ orderId, customerId, to: status, cancelReason })).status;
       } catch (error) {
         const closedBefore = TERMINAL_ORDER_STATUSES.find(
           (status) => error instanceof InvalidTransitionError && error.from === status,

@@ -12,6 +12,7 @@ import { requestContext } from './request-context.js';
 import { requestSpan } from './request-span.js';
 import { newRouter } from './router.js';
 import { adminItemRoutes } from './routes/admin-items.js';
+import { adminOrderCancelRoutes } from './routes/admin-order-cancel.js';
 import { adminOrderRoutes } from './routes/admin-orders.js';
 import { adminSuborderRoutes } from './routes/admin-suborders.js';
 import { adminWarehouseRoutes } from './routes/admin-warehouses.js';
@@ -124,6 +125,7 @@ export function createApp(deps: ApiDeps) {
   app.route('/', adminItemRoutes(repos));
   app.route('/', adminWarehouseRoutes(repos));
   app.route('/', adminOrderRoutes(repos.orders));
+  app.route('/', adminOrderCancelRoutes(temporal));
   app.route('/', adminSuborderRoutes(temporal));
   if (deps.storefront?.demoLogin) app.route('/', demoLoginRoutes(deps));
   if (deps.storefront) app.route('/', storefrontRoutes(deps.storefront));

@@ -22,6 +22,7 @@ export function orderSummaryView(order: OrderSummary) {
     orderedAt: order.orderedAt.toISOString(),
     expiresAt: order.expiresAt?.toISOString() ?? null,
     ...(order.failureReason ? { failureReason: order.failureReason } : {}),
+    ...(order.cancelReason ? { cancelReason: order.cancelReason } : {}),
   };
 }
 

@@ -65,6 +65,16 @@ export const WarehouseSchema = z
   .object({ warehouseId: WarehouseIdSchema, name: z.string(), region: z.string() })
   .openapi('Warehouse');
 
+export const OperatorCancelRequestSchema = z
+  .strictObject({
+    reason: text()
+      .trim()
+      .min(1, 'must not be empty')
+      .max(500, 'at most 500 characters')
+      .openapi({ example: 'damaged in the warehouse' }),
+  })
+  .openapi('OperatorCancelRequest');
+
 export const SuborderParamsSchema = z.object({
   suborderId: text()
     .regex(/^ord_[0-9a-f]{32}\.[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/, 'not a suborder id')

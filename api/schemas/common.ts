@@ -67,6 +67,11 @@ export const OrderIdSchema = text()
   .regex(/^ord_[0-9a-f]{32}$/, 'not an order id')
   .openapi({ example: 'ord_0123456789abcdef0123456789abcdef' });
 
+/** A customer id as bearer tokens carry it (`sub`): 1–128 visible ASCII characters. */
+export const CustomerIdSchema = text()
+  .regex(/^[\x21-\x7e]{1,128}$/, 'not a customer id: 1–128 visible ASCII characters')
+  .openapi({ example: 'c-42' });
+
 export const WarehouseIdSchema = text()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/, 'not a warehouse id')
   .openapi({ example: 'wh-east' });

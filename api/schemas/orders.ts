@@ -2,7 +2,14 @@
 import { z } from '@hono/zod-openapi';
 import { SUBORDER_STATUSES } from '../../domain/suborder-status.js';
 import { OrderStatusSchema } from './checkout.js';
-import { DateTimeQuery, ItemIdSchema, OrderIdSchema, pageSchema, pagingQuery } from './common.js';
+import {
+  CustomerIdSchema,
+  DateTimeQuery,
+  ItemIdSchema,
+  OrderIdSchema,
+  pageSchema,
+  pagingQuery,
+} from './common.js';
 
 const OrderLineSchema = z
   .object({
@@ -32,6 +39,9 @@ const orderFields = {
     .string()
     .optional()
     .openapi({ description: 'FAILED orders only: the step that failed for good and why' }),
+  cancelReason: z.string().optional().openapi({
+    description: 'CANCELLED orders only: why (`requested by the customer`, or the reason an operator gave)',
+  }),
 };
 
 export const OrderSchema = z.object({ ...orderFields, suborders: z.array(SuborderSchema) }).openapi('Order');
@@ -49,12 +59,24 @@ export const AdminOrderSummarySchema = z
   .object({ ...orderFields, customerId: z.string() })
   .openapi('AdminOrderSummary');
 
+export const AdminOrderSchema = z
+  .object({ ...orderFields, customerId: z.string(), suborders: z.array(SuborderSchema) })
+  .openapi('AdminOrder');
+
+export const AdminOrderQuerySchema = z.strictObject({
+  customerId: CustomerIdSchema.openapi({ description: 'Whose order it is (orders live on their shard)' }),
+});
+
 export const AdminOrderPageSchema = pageSchema('orders', AdminOrderSummarySchema, 'AdminOrderPage');
 
 export const OrdersInRangeQuerySchema = z
   .strictObject({
     from: DateTimeQuery.openapi({ description: 'Orders placed at or after this time' }),
     to: DateTimeQuery.openapi({ description: 'Orders placed before this time' }),
+    status: OrderStatusSchema.optional().openapi({ description: 'Only orders with this status' }),
+    customerId: CustomerIdSchema.optional().openapi({
+      description: "Only this customer's orders (read from their shard alone)",
+    }),
     ...pagingQuery,
   })
   // Zod still runs object checks when a field failed: only compare two real dates.

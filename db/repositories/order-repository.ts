@@ -4,6 +4,7 @@ import type { PricedLine } from '../../domain/order-lines.js';
 import {
   alreadyPast,
   canTransitionOrder,
+  isOrderStatus,
   ORDER_STATUSES,
   type OrderStatus,
 } from '../../domain/order-status.js';
@@ -28,6 +29,8 @@ export interface OrderHeader {
   expiresAt: Date | null;
   /** Set on FAILED orders only. */
   failureReason: string | null;
+  /** Set on CANCELLED orders only, when the cancel gave a reason. */
+  cancelReason: string | null;
   version: number;
 }
 
@@ -54,6 +57,8 @@ export interface OrderTransition {
   shippingAddress?: ShippingAddress;
   /** Recorded on the way to FAILED: the step that failed and why. */
   failureReason?: string;
+  /** Recorded on the way to CANCELLED: who asked and why. */
+  cancelReason?: string;
 }
 
 export interface OrderPage {
@@ -81,10 +86,22 @@ export interface OrderRepository {
     cursor?: string;
     since?: Date;
   }): Promise<OrderPage>;
-  /** Every customer's orders with from <= ordered_at < to, oldest first, merged from every shard. */
-  listOrdersInRange(query: { from: Date; to: Date; limit: number; cursor?: string }): Promise<OrderPage>;
+  /**
+   * Orders with from <= ordered_at < to, oldest first: every customer's, merged from every shard, or only
+   * one customer's (from their shard); optionally only those with one status.
+   */
+  listOrdersInRange(query: OrdersInRangeQuery): Promise<OrderPage>;
   /** How many orders, on every shard, have this status (served by the status index). */
   countWithStatus(status: OrderStatus): Promise<number>;
+}
+
+export interface OrdersInRangeQuery {
+  from: Date;
+  to: Date;
+  limit: number;
+  cursor?: string;
+  status?: OrderStatus;
+  customerId?: string;
 }
 
 export interface OrderRepositoryDeps extends VersionRetryOptions {
@@ -210,6 +227,7 @@ export function createOrderRepository(deps: OrderRepositoryDeps): OrderRepositor
           orderedAt: created.orderedAt,
           expiresAt,
           failureReason: null,
+          cancelReason: null,
           version: created.version,
           lines: lines
             .map(({ itemId, quantity, priceCents }) => ({ itemId, quantity, priceCents }))
@@ -227,7 +245,7 @@ export function createOrderRepository(deps: OrderRepositoryDeps): OrderRepositor
       return readDetails(shardSet.forCustomer(customerId).db, customerId, orderId);
     },
 
-    async transitionOrder({ customerId, orderId, to, shippingAddress, failureReason }) {
+    async transitionOrder({ customerId, orderId, to, shippingAddress, failureReason, cancelReason }) {
       const { db } = shardSet.forCustomer(customerId);
       return retryOnLostRace(deps, 'order', orderId, async () => {
         // The usual case in one statement: the row moves when its status may go to `to`.
@@ -243,6 +261,7 @@ export function createOrderRepository(deps: OrderRepositoryDeps): OrderRepositor
                   updatedAt: new Date(),
                   ...(shippingAddress ? { shippingAddress } : {}),
                   ...(failureReason ? { failureReason } : {}),
+                  ...(cancelReason && to === 'CANCELLED' ? { cancelReason } : {}),
                 })
                 .where(
                   and(
@@ -303,29 +322,39 @@ export function createOrderRepository(deps: OrderRepositoryDeps): OrderRepositor
       return perShard.reduce((sum, [row]) => sum + (row?.n ?? 0), 0);
     },
 
-    async listOrdersInRange({ from, to, limit, cursor }) {
+    async listOrdersInRange({ from, to, limit, cursor, status, customerId }) {
       assertLimit(limit, MAX_ORDER_PAGE);
       if (!(from.getTime() <= to.getTime())) throw new RangeError('from must not be after to');
-      const kind = `orders-range:${fingerprint([from.toISOString(), to.toISOString()])}`;
+      if (status !== undefined && !isOrderStatus(status)) throw new RangeError(`no order status ${status}`);
+      if (customerId !== undefined) assertId(customerId, 'customerId');
+      // A cursor is bound to its filters: a page of one listing cannot continue another.
+      const kind = `orders-range:${fingerprint([
+        from.toISOString(),
+        to.toISOString(),
+        status ?? null,
+        customerId ?? null,
+      ])}`;
       const after =
         cursor === undefined ? undefined : decodeCursor(kind, cursor, isOrderPosition, cursorSecret);
+      // One customer's orders all live on their shard.
+      const shards = customerId === undefined ? shardSet.shards : [shardSet.forCustomer(customerId)];
       const where = and(
         gte(orders.orderedAt, from),
         lt(orders.orderedAt, to),
+        status === undefined ? undefined : eq(orders.status, status),
+        customerId === undefined ? undefined : eq(orders.customerId, customerId),
         after
           ? sql`(${orders.orderedAt}, ${idBytewise}) > (${after.orderedAt}::timestamptz, ${after.orderId})`
           : undefined,
       );
       const pages = await Promise.all(
-        shardSet.shards.map(({ db }) =>
-          pageOf(db, where, [asc(orders.orderedAt), sql`${idBytewise} asc`], limit + 1),
-        ),
+        shards.map(({ db }) => pageOf(db, where, [asc(orders.orderedAt), sql`${idBytewise} asc`], limit + 1)),
       );
       const merged = mergeSortedPages(pages, compareOldestFirst, limit + 1);
       const page = merged.slice(0, limit);
       const last = page[page.length - 1];
       const summaries = await Promise.all(
-        shardSet.shards.map(({ db }) =>
+        shards.map(({ db }) =>
           withLines(
             db,
             page.filter((o) => shardSet.forCustomer(o.customerId).db === db),
@@ -353,6 +382,7 @@ function toHeader(row: typeof orders.$inferSelect): OrderHeader {
     orderedAt: row.orderedAt,
     expiresAt: row.expiresAt,
     failureReason: row.failureReason ?? null,
+    cancelReason: row.cancelReason ?? null,
     version: row.version,
   };
 }

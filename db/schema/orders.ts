@@ -29,6 +29,8 @@ export const orders = pgTable(
     expiresAt: timestampMs('expires_at'),
     /** Why a FAILED order failed (the step and its error); null otherwise. */
     failureReason: text('failure_reason'),
+    /** Why a CANCELLED order was cancelled (the shopper, or an operator's words); null otherwise. */
+    cancelReason: text('cancel_reason'),
     version: versionColumn(),
     updatedAt: updatedAtColumn(),
   },

@@ -17,7 +17,7 @@ describe('cursor pagination across 3 shards', () => {
   let orders: ReturnType<typeof createOrderRepository>;
   let catalog: ReturnType<typeof createCatalogRepository>;
   const BASE = Date.parse('2024-03-01T00:00:00.000Z');
-  const placed: { orderId: string; customerId: string; orderedAt: number }[] = [];
+  const placed: { orderId: string; customerId: string; orderedAt: number; cancelled: boolean }[] = [];
 
   before(async () => {
     cluster = await startTestShards(3, 'cursors');
@@ -32,13 +32,15 @@ describe('cursor pagination across 3 shards', () => {
       const customerId = `cust-${n % 12}`;
       const orderId = `${n % 2 ? 'Ord' : 'ord'}_${String(Math.floor(random() * 1e6)).padStart(6, '0')}-${n}`;
       const orderedAt = BASE + Math.floor(random() * 20) * 60_000;
-      placed.push({ orderId, customerId, orderedAt });
+      const cancelled = n % 7 === 3;
+      placed.push({ orderId, customerId, orderedAt, cancelled });
       await orders.createCheckoutOrder({
         orderId,
         customerId,
         lines: [{ itemId: 'item-1', quantity: 1, priceCents: 100 }],
         expiresAt: null,
       });
+      if (cancelled) await orders.transitionOrder({ customerId, orderId, to: 'CANCELLED' });
       await shardSet.forCustomer(customerId).sql`
         update orders set ordered_at = ${new Date(orderedAt)} where order_id = ${orderId}`;
     }
@@ -93,6 +95,55 @@ describe('cursor pagination across 3 shards', () => {
     assert.ok(
       rows.every((o) => o.lines.length === 1),
       'orders come with their lines',
+    );
+  });
+
+  it('orders in a time range by status, or by customer: exactly those, oldest first, each once', async () => {
+    const from = new Date(BASE + 2 * 60_000);
+    const to = new Date(BASE + 18 * 60_000);
+    const inRange = placed
+      .filter((o) => o.orderedAt >= from.getTime() && o.orderedAt < to.getTime())
+      .sort((a, b) => a.orderedAt - b.orderedAt || compareBytewise(a.orderId, b.orderId));
+
+    const cancelled = inRange.filter((o) => o.cancelled).map((o) => o.orderId);
+    assert.ok(cancelled.length > 5);
+    const byStatus = await walk(async (cursor) =>
+      ordersOf(await orders.listOrdersInRange({ from, to, status: 'CANCELLED', limit: 4, cursor })),
+    );
+    assert.deepEqual(
+      byStatus.rows.map((o) => o.orderId),
+      cancelled,
+    );
+    assert.ok(byStatus.rows.every((o) => o.status === 'CANCELLED'));
+
+    const mine = inRange.filter((o) => o.customerId === 'cust-7').map((o) => o.orderId);
+    assert.ok(mine.length > 3);
+    const byCustomer = await walk(async (cursor) =>
+      ordersOf(await orders.listOrdersInRange({ from, to, customerId: 'cust-7', limit: 3, cursor })),
+    );
+    assert.deepEqual(
+      byCustomer.rows.map((o) => o.orderId),
+      mine,
+    );
+
+    const both = inRange.filter((o) => o.customerId === 'cust-3' && !o.cancelled).map((o) => o.orderId);
+    const reserved = await orders.listOrdersInRange({
+      from,
+      to,
+      customerId: 'cust-3',
+      status: 'RESERVED',
+      limit: 100,
+    });
+    assert.deepEqual(
+      reserved.orders.map((o) => o.orderId),
+      both,
+    );
+
+    const firstPage = await orders.listOrdersInRange({ from, to, status: 'CANCELLED', limit: 2 });
+    await assert.rejects(
+      orders.listOrdersInRange({ from, to, limit: 2, cursor: firstPage.nextCursor }),
+      InvalidCursorError,
+      'a cursor is bound to its filters',
     );
   });
 

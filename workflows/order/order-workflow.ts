@@ -324,7 +324,12 @@ class Order {
       this.state.payment = { ...this.state.payment, authorizationId, outcome, capturedCents, refundedCents };
       await this.fulfillment.giveBack(this.itemIds());
     }
-    const closed = await untilDoneSteps.closeUnpaidOrder({ ...this.key(), itemIds: this.itemIds(), status });
+    const closed = await untilDoneSteps.closeUnpaidOrder({
+      ...this.key(),
+      itemIds: this.itemIds(),
+      status,
+      ...this.cancelReasonFor(status),
+    });
     this.publish(closed);
   }
 
@@ -424,8 +429,18 @@ class Order {
       itemIds: this.itemIds(),
       status,
       ...(reason ? { failureReason: reason } : {}),
+      ...this.cancelReasonFor(status),
     });
     this.publish(status);
+  }
+
+  /**
+   * The cancel's reason, recorded with the order row on the way to CANCELLED. Only the closing step's
+   * input carries it: no new command, so every recorded history replays as before.
+   */
+  private cancelReasonFor(status: string): { cancelReason?: string } {
+    const { cancelReason } = this.state;
+    return status === 'CANCELLED' && cancelReason ? { cancelReason } : {};
   }
 
   /** How the gateway is called: local activities, except in orders recorded before the patch. */
