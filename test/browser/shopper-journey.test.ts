@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { CARD_DECLINED, CARD_OK } from '../api/support.js';
+import { begin, CARD_DECLINED, CARD_OK, newShopper } from '../api/support.js';
 import { eventually, stockCounters } from '../support/catalog-fixture.js';
 import { api, tokenFor } from '../support/platform.js';
 import { usePlatform } from '../support/platform-suite.js';
@@ -72,6 +72,7 @@ describe('storefront: shopper journey', function () {
       assert.ok(later < first, `the countdown goes down: ${first} then ${later}`);
       assert.equal(await available(item.itemId), 3, 'BEGIN holds the 2 units');
       await fillPayment(page, CARD_OK.cardNumber);
+      await page.evaluate('window.scrollTo(0, 0)');
       await screenshot(page, 'checkout');
 
       await page.getByRole('button', { name: 'Pay' }).click();
@@ -134,6 +135,53 @@ describe('storefront: shopper journey', function () {
       assert.equal(await page.getByText('Added to cart').count(), 0);
       const cart = await api(live.platform, 'GET', '/cart', { token: await tokenFor(customerId) });
       assert.deepEqual(cart.body.items, []);
+    } finally {
+      await close();
+    }
+  });
+
+  it('changes a quantity and removes a line in the cart', async () => {
+    const item = await seedItem(live.db.repos, { 'wh-east': 9 }, 1000);
+    const { page, customerId, close } = await shopper();
+    const cart = async () =>
+      (await api(live.platform, 'GET', '/cart', { token: await tokenFor(customerId) })).body.items;
+    try {
+      await openItem(page, item.itemId);
+      await addToCart(page, 2);
+      await page.getByRole('link', { name: 'Cart', exact: true }).click();
+      const quantity = page.getByLabel(`Quantity of ${item.name}`);
+      assert.equal(await quantity.inputValue(), '2');
+      await quantity.fill('5');
+      await quantity.press('Enter');
+      await page.getByText('Total: $50.00').waitFor();
+      assert.deepEqual(await cart(), [{ itemId: item.itemId, quantity: 5 }]);
+      await quantity.fill('1');
+      await quantity.press('Enter');
+      await page.getByText('Total: $10.00').waitFor();
+      assert.deepEqual(await cart(), [{ itemId: item.itemId, quantity: 1 }]);
+      await page.getByRole('button', { name: `Remove ${item.name}` }).click();
+      await page.getByText('Your cart is empty').waitFor();
+      assert.deepEqual(await cart(), []);
+    } finally {
+      await close();
+    }
+  });
+
+  it('names the short line in words when Checkout finds too little stock', async () => {
+    const item = await seedItem(live.db.repos, { 'wh-east': 3 });
+    const { page, close } = await shopper();
+    try {
+      await openItem(page, item.itemId);
+      await addToCart(page, 3);
+      const other = await newShopper();
+      await begin(live.platform, other, [{ itemId: item.itemId, quantity: 2 }]);
+      await page.getByRole('link', { name: 'Cart', exact: true }).click();
+      await page.getByRole('button', { name: 'Checkout' }).click();
+      const alert = page.getByRole('alert').filter({ hasText: 'Not enough stock' });
+      await alert.waitFor();
+      assert.equal(await textOf(alert), `Not enough stock: ${item.name}: Only 1 left (you asked for 3)`);
+      assert.match(page.url(), /#\/cart$/, 'still on the cart');
+      assert.equal(await available(item.itemId), 1, 'nothing more held');
     } finally {
       await close();
     }
