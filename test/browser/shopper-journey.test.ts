@@ -100,6 +100,38 @@ describe('storefront: shopper journey', function () {
     }
   });
 
+  it('filters by price in dollars and by type, and a search link opens with its filters', async () => {
+    const item = await seedItem(live.db.repos, { 'wh-east': 2 });
+    const { page, close } = await shopper();
+    const rows = page.locator('ul.results li');
+    const summary = page.getByRole('status');
+    try {
+      await page.goto(`/#/?q=${item.word}&min=30`);
+      await summary.filter({ hasText: 'No items match.' }).waitFor();
+      assert.equal(await page.getByRole('searchbox', { name: 'Search' }).inputValue(), item.word);
+      assert.equal(await page.getByLabel('Min price').inputValue(), '30');
+
+      await page.getByLabel('Min price').fill('24.50');
+      await page.getByLabel('Max price').fill('24.50');
+      await summary.filter({ hasText: '1 item shown' }).waitFor();
+      assert.deepEqual(await rows.allTextContents(), [`${item.name} $24.50 · 2 in stock`]);
+
+      await page.getByLabel('Min price').fill('');
+      await page.getByLabel('Max price').fill('24.49');
+      await summary.filter({ hasText: 'No items match.' }).waitFor();
+      await page.getByLabel('Max price').fill('');
+      await summary.filter({ hasText: '1 item shown' }).waitFor();
+
+      await page.getByLabel('Type').selectOption('lighting');
+      await page.waitForURL(/type=lighting/);
+      await summary.filter({ hasText: '1 item shown' }).waitFor();
+      assert.deepEqual(await rows.allTextContents(), [`${item.name} $24.50 · 2 in stock`]);
+      assert.match(page.url(), new RegExp(`#/\\?q=${item.word}&type=lighting$`));
+    } finally {
+      await close();
+    }
+  });
+
   it('says a declined card in words (PAYMENT_FAILED) and the units go back', async () => {
     const item = await seedItem(live.db.repos, { 'wh-west': 4 });
     const { page, close } = await shopper();
