@@ -2,7 +2,8 @@
  * `node --import tsx scripts/smoke-npm-start.ts`: proves the README's first command. Runs `npm start` on
  * free ports, waits for `ready`, checks /health, places one order over HTTP (BEGIN → payment URL →
  * SUBMIT, expecting 200 PENDING), finds the SDK's and the platform's metrics on the order worker's
- * `/metrics` and the dev server's own metrics (TEMPORAL=dev), sends SIGINT as Ctrl-C would, and fails if any process `npm start`
+ * `/metrics` and the dev server's own metrics (TEMPORAL=dev), gets the storefront page, its script and a demo
+ * token, sends SIGINT as Ctrl-C would, and fails if any process `npm start`
  * started is still alive 30 s later. CI runs it from its clean clone before `npm test`.
  */
 import { freeStackPorts, LaunchedStack, READY_LINE } from './lib/launched-stack.js';
@@ -53,6 +54,25 @@ async function checkMetrics(ports: NodeJS.ProcessEnv): Promise<void> {
   }
 }
 
+/** The storefront's page and its bundled script, as a browser would first ask for them. */
+async function checkStorefront(api: string): Promise<void> {
+  const page = await fetch(`${api}/`);
+  const html = await page.text();
+  if (page.status !== 200 || !html.includes('/storefront/app.js')) fail(`GET / answered ${page.status}`);
+  const script = await fetch(`${api}/storefront/app.js`);
+  if (script.status !== 200 || (await script.text()).length < 1000) {
+    fail(`GET /storefront/app.js answered ${script.status}`);
+  }
+  const token = await fetch(`${api}/demo/token`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ customerId: 'c-smoke-demo' }),
+  });
+  if (token.status !== 200)
+    fail(`POST /demo/token answered ${token.status}: npm start should turn the demo sign-in on`);
+  say('storefront: page, script and demo sign-in served');
+}
+
 async function stopAndCheck(stack: LaunchedStack): Promise<void> {
   const started = descendantsOf(stack.pid);
   say(`sending SIGINT to npm start (${started.length} processes)`);
@@ -77,6 +97,7 @@ try {
   say(`ready after ${((Date.now() - began) / 1000).toFixed(1)} s`);
   await placeOneOrder(`http://127.0.0.1:${ports['API_PORT']}`);
   await checkMetrics(ports);
+  await checkStorefront(`http://127.0.0.1:${ports['API_PORT']}`);
   await stopAndCheck(stack);
   say('passed');
 } catch (error) {
