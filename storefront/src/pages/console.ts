@@ -3,6 +3,7 @@
  * first) on every shard, optionally one status or one customer's, oldest first, a page at a time with "More".
  * `?customerId=` and `?status=` preset the filters.
  */
+import { ORDER_STATUSES } from '../../../domain/order-status.js';
 import { ApiProblem, call } from '../api.js';
 import { consoleNav, consoleOrderHref, notOperator } from '../console/console-nav.js';
 import { fromLocalInput, lastDay, toLocalInput } from '../console/range-inputs.js';
@@ -12,18 +13,6 @@ import { when } from '../orders/order-parts.js';
 import type { OrderPage, OrderSummary } from '../orders/order-types.js';
 import { currentPath } from '../router.js';
 
-const STATUSES = [
-  'RESERVED',
-  'PAYING',
-  'PENDING',
-  'PARTIALLY_SHIPPED',
-  'SHIPPED',
-  'DELIVERED',
-  'CANCELLED',
-  'EXPIRED',
-  'PAYMENT_FAILED',
-  'FAILED',
-];
 const PAGE_SIZE = 20;
 
 function row(order: OrderSummary): HTMLElement {
@@ -54,7 +43,7 @@ export async function consolePage(view: HTMLElement): Promise<undefined> {
     'select',
     { id: 'status' },
     h('option', { value: '' }, 'Any'),
-    STATUSES.map((s) => h('option', { value: s, selected: preset.get('status') === s }, s)),
+    ORDER_STATUSES.map((s) => h('option', { value: s, selected: preset.get('status') === s }, s)),
   );
   const customer = h('input', { id: 'customer', value: preset.get('customerId') ?? '' });
   const rows = h('tbody', {});
