@@ -213,6 +213,28 @@ export const ENV_VARS = [
       'Payment simulator: share of gateway calls (0–1) that fail transiently, before or after taking effect',
     usedBy: ['order-worker'],
   },
+  {
+    name: 'PAYMENT_OUTAGE_FILE',
+    default: undefined,
+    description:
+      'Payment simulator: while a file exists at this path, every gateway call fails as if the provider were down (chaos tests create and remove it). Unset: no such switch',
+    usedBy: ['order-worker'],
+    optional: true,
+  },
+  {
+    name: 'PAYMENT_BREAKER_FAILURES',
+    default: '5',
+    description:
+      'Payment gateway circuit breaker: failed calls in a row that open it; while open, payment steps fail at once and are retried with backoff, without calling the gateway',
+    usedBy: ['order-worker'],
+  },
+  {
+    name: 'PAYMENT_BREAKER_HALF_OPEN_SECONDS',
+    default: '10',
+    description:
+      'Payment gateway circuit breaker: how long it stays open before one call goes through as a probe (its success closes it)',
+    usedBy: ['order-worker'],
+  },
 ] as const satisfies readonly EnvVarSpec[];
 
 export type EnvVarName = (typeof ENV_VARS)[number]['name'];
@@ -408,6 +430,8 @@ export interface PaymentSimulatorConfig {
   tokenSecret: string;
   latencyMs: number;
   failureRate: number;
+  outageFile: string | undefined;
+  breaker: { consecutiveFailures: number; halfOpenAfterMs: number };
 }
 
 export interface AppConfig {
@@ -471,6 +495,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
       tokenSecret: readVar('PAYMENT_TOKEN_SECRET', env),
       latencyMs: nonNegativeNumber('PAYMENT_LATENCY_MS', env),
       failureRate: fraction('PAYMENT_FAILURE_RATE', env),
+      outageFile: readOptional('PAYMENT_OUTAGE_FILE', env),
+      breaker: {
+        consecutiveFailures: positiveInt('PAYMENT_BREAKER_FAILURES', env),
+        halfOpenAfterMs: positiveInt('PAYMENT_BREAKER_HALF_OPEN_SECONDS', env) * 1000,
+      },
     },
     apiPort,
     apiHost: readVar('API_HOST', env),

@@ -4,6 +4,9 @@
  */
 import type { MetricMeter } from '@temporalio/common';
 import type { OrderStatus } from '../domain/order-status.js';
+import type { BreakerState } from '../payment-gateway/guarded-gateway.js';
+
+const BREAKER_STATE_VALUES: Record<BreakerState, number> = { closed: 0, open: 1, 'half-open': 2 };
 
 export type ReservationOutcome = 'reserved' | 'out_of_stock';
 export type GatewayOperation = 'authorize' | 'capture' | 'void' | 'refund' | 'find';
@@ -54,6 +57,12 @@ export function createPlatformMetrics(meter: MetricMeter) {
     undefined,
     'Running orders in PAYING begun longer ago than the reservation TTL plus the bound of a forward step',
   );
+  const breakerState = meter.createGauge(
+    'payment_gateway_breaker_state',
+    'int',
+    undefined,
+    'The payment gateway circuit breaker: 0 closed (calls go through), 1 open (calls fail at once), 2 half-open (one probe)',
+  );
   return {
     reservation: (outcome: ReservationOutcome) => reservations.add(1, { outcome }),
     lostRace: (entity: string) => lostRaces.add(1, { entity }),
@@ -63,6 +72,7 @@ export function createPlatformMetrics(meter: MetricMeter) {
     orderFinished: (status: OrderStatus) => ordersFinished.add(1, { status }),
     ordersOpen: (status: OrderStatus, count: number) => ordersOpen.set(count, { status }),
     payingOverdue: (count: number) => payingOverdue.set(count),
+    breakerState: (state: BreakerState) => breakerState.set(BREAKER_STATE_VALUES[state]),
   };
 }
 

@@ -1,9 +1,11 @@
 /**
  * Fault injection of the payment simulator: latency on every call, then, each with probability
- * `failureRate`, an outage before the call takes effect or a lost response after it did. Both throw
+ * `failureRate`, an outage before the call takes effect or a lost response after it did; and, while
+ * `outageFile` exists, an outage on every call (chaos tests take the provider down and up with it). Both throw
  * PaymentGatewayUnavailableError, so the caller cannot tell them apart — exactly as with a real provider,
  * which is why every call carries an idempotency key.
  */
+import { existsSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { PaymentGatewayUnavailableError } from './gateway.js';
 
@@ -11,6 +13,8 @@ export interface FaultInjectorOptions {
   latencyMs: number;
   /** 0–1: the chance of an outage before the effect, and again of a lost response after it. */
   failureRate: number;
+  /** While a file exists at this path, every call fails before it takes effect. */
+  outageFile?: string;
   random?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -25,6 +29,7 @@ export interface FaultInjector {
 export function createFaultInjector({
   latencyMs,
   failureRate,
+  outageFile,
   random = Math.random,
   sleep = (ms) => delay(ms),
 }: FaultInjectorOptions): FaultInjector {
@@ -35,6 +40,9 @@ export function createFaultInjector({
   return {
     async beforeEffect(operation) {
       if (latencyMs > 0) await sleep(latencyMs);
+      if (outageFile !== undefined && existsSync(outageFile)) {
+        throw new PaymentGatewayUnavailableError(`simulated provider outage: ${operation} was not answered`);
+      }
       if (strikes()) {
         throw new PaymentGatewayUnavailableError(`simulated outage: ${operation} did not reach the provider`);
       }

@@ -47,6 +47,8 @@ export interface SimulatedGatewayDeps {
   latencyMs: number;
   /** 0–1: chance of an outage before a call takes effect, and again of a lost response after it. */
   failureRate: number;
+  /** While a file exists at this path, the provider is down (see faults.ts). */
+  outageFile?: string;
   random?: () => number;
   sleep?: (ms: number) => Promise<void>;
   /** Epoch ms; card expiry and token expiry are judged by it. */

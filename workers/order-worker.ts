@@ -5,6 +5,7 @@
 
 import { msToNumber } from '@temporalio/common/lib/time.js';
 import { createOrderWorkerActivities } from '../activities/wiring.js';
+import { guardedGateway } from '../payment-gateway/guarded-gateway.js';
 import { meteredGateway } from '../payment-gateway/metered-gateway.js';
 import { createSimulatedGateway } from '../payment-gateway/simulator.js';
 import { FORWARD_STEP_BOUND } from '../workflows/retry-policies.js';
@@ -15,19 +16,24 @@ await runWorker({
   name: 'order-worker',
   taskQueue: (config) => config.temporal.orderTaskQueue,
   metricsPort: (config) => config.metrics.orderWorkerPort,
-  activities: ({ config, repos, metrics }) =>
-    createOrderWorkerActivities(
+  activities: ({ config, repos, metrics }) => {
+    // The breaker outside the meter: calls it refuses never reach the gateway and are not counted as calls.
+    const gateway = meteredGateway(
+      createSimulatedGateway({
+        ledger: repos.payments,
+        tokenSecret: config.payment.tokenSecret,
+        latencyMs: config.payment.latencyMs,
+        failureRate: config.payment.failureRate,
+        outageFile: config.payment.outageFile,
+      }),
+      metrics.gatewayCall,
+    );
+    metrics.breakerState('closed');
+    return createOrderWorkerActivities(
       repos,
-      meteredGateway(
-        createSimulatedGateway({
-          ledger: repos.payments,
-          tokenSecret: config.payment.tokenSecret,
-          latencyMs: config.payment.latencyMs,
-          failureRate: config.payment.failureRate,
-        }),
-        metrics.gatewayCall,
-      ),
-    ),
+      guardedGateway(gateway, { ...config.payment.breaker, onStateChange: metrics.breakerState }),
+    );
+  },
   workflows: (config) => workflowSource(config.worker.workflowBundlePath),
   // A checkout pays before its hold expires, and the payment step is bounded: past both, it is stuck.
   countOpenOrders: {

@@ -137,6 +137,13 @@ export const businessDashboard: DashboardSpec = {
           ],
           unit: 'percentunit',
         },
+        {
+          title: 'Payment gateway circuit breaker',
+          description:
+            'Per order worker: 0 closed, 1 open (payment steps fail at once and retry with backoff), 2 half-open (one probe). Alert when open for 2 minutes.',
+          queries: [{ expr: 'max by (instance) (payment_gateway_breaker_state)', legend: '{{instance}}' }],
+          unit: 'none',
+        },
       ],
     },
     {

@@ -55,6 +55,7 @@ describe('workers: Prometheus metrics', function () {
     assert.equal(delta('payment_gateway_calls_total', { operation: 'authorize', outcome: 'ok' }), 1);
     assert.equal(delta('payment_gateway_calls_total', { operation: 'authorize', outcome: 'declined' }), 1);
     assert.equal(delta('orders_finished_total', { status: 'PAYMENT_FAILED' }), 1);
+    assert.equal(total(after, 'payment_gateway_breaker_state'), 0, 'the gateway breaker is closed');
     const expectedShards = [beganOn(placed.customerId), beganOn(declined.customerId)];
     for (const shard of new Set(expectedShards)) {
       assert.equal(

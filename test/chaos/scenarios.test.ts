@@ -5,7 +5,8 @@
  * CHAOS_SEED=<seed> npm test -- test/chaos/scenarios.test.ts --grep '<scenario>'.
  */
 import assert from 'node:assert/strict';
-import { runScenario } from './harness/run-scenario.js';
+import { parsePrometheusText, total } from '../support/prometheus-text.js';
+import { type FaultContext, runScenario } from './harness/run-scenario.js';
 import { assertClean, options, untilAcknowledged } from './harness/scenario-options.js';
 
 describe('chaos: kill workers, shards and the Temporal server mid-flight', function () {
@@ -130,4 +131,56 @@ describe('chaos: kill workers, shards and the Temporal server mid-flight', funct
     assertClean(report);
     assert.deepEqual(report.verdict.ordersByStatus, { EXPIRED: report.driver.acknowledged });
   });
+
+  it('o) the payment gateway is down for 60 s under load: the breaker bounds the calls, orders resume within seconds', async () => {
+    const gatewayCalls = async (ctx: FaultContext) =>
+      total(parsePrometheusText(await ctx.stack.orderWorkerMetrics()), 'payment_gateway_calls_total');
+    let callsBefore = 0;
+    let callsDuringOutage = 0;
+    const report = await runScenario(
+      options('o-gateway-down', {
+        orders: 150,
+        concurrency: CONCURRENCY,
+        // Long enough that checkouts paying when the gateway goes down are still held when it comes back.
+        reservationTtlSeconds: 90,
+        async faults(ctx) {
+          await untilAcknowledged(ctx, 30);
+          await ctx.fault(
+            'payment gateway down',
+            async () => {
+              callsBefore = await gatewayCalls(ctx);
+              await ctx.stack.paymentGatewayDown();
+            },
+            GATEWAY_OUTAGE_MS,
+            async () => {
+              await ctx.stack.paymentGatewayUp();
+              callsDuringOutage = (await gatewayCalls(ctx)) - callsBefore;
+            },
+          );
+        },
+      }),
+    );
+    assertClean(report);
+    const [outage] = report.faults;
+    console.log(`      gateway calls during the ${GATEWAY_OUTAGE_MS / 1000} s outage: ${callsDuringOutage}`);
+    // The breaker opens after 5 failures in a row (calls already under way still end), then lets one probe
+    // through every 10 s.
+    const bound = 5 + CONCURRENCY + Math.ceil(GATEWAY_OUTAGE_MS / 10_000) + 2;
+    assert.ok(callsDuringOutage > 0, 'the outage was met by some calls');
+    assert.ok(
+      callsDuringOutage <= bound,
+      `${callsDuringOutage} gateway calls during the outage (bound ${bound})`,
+    );
+    assert.ok(
+      outage?.recoveryMs !== undefined && outage.recoveryMs <= 20_000,
+      `recovery ${outage?.recoveryMs} ms`,
+    );
+    assert.ok(
+      (report.verdict.ordersByStatus['DELIVERED'] ?? 0) > 30,
+      JSON.stringify(report.verdict.ordersByStatus),
+    );
+  });
 });
+
+const GATEWAY_OUTAGE_MS = 60_000;
+const CONCURRENCY = 16;

@@ -84,6 +84,7 @@ describe('ops/metric-references', () => {
         'db_version_races_lost_total',
         'order_step_duration_seconds_bucket',
         'order_step_duration_seconds_count',
+        'payment_gateway_breaker_state',
         'payment_gateway_calls_total',
         'orders_finished_total',
         'orders_open',

@@ -166,6 +166,7 @@ export class ChaosStack {
       DB_CONNECT_TIMEOUT_SECONDS: '2',
       LOG_LEVEL: 'warn',
       WORKFLOW_BUNDLE_PATH: workflowBundle,
+      PAYMENT_OUTAGE_FILE: this.paymentOutageFile,
     };
     this.shardSet = createShardSet(loadConfig(this.env).db);
     this.repos = createRepositories({ shardSet: this.shardSet, cursorSecret: 'chaos' });
@@ -192,6 +193,26 @@ export class ChaosStack {
   }
 
   /** kill -9 of a platform process. */
+  /** While it exists, the order worker's payment simulator answers no call (faults.ts). */
+  get paymentOutageFile(): string {
+    return path.join(this.options.dir, 'payment-gateway-down');
+  }
+
+  /** The payment provider goes down: every gateway call fails until `paymentGatewayUp`. */
+  async paymentGatewayDown(): Promise<void> {
+    fs.writeFileSync(this.paymentOutageFile, 'down\n');
+  }
+
+  async paymentGatewayUp(): Promise<void> {
+    fs.rmSync(this.paymentOutageFile, { force: true });
+  }
+
+  /** The order worker's Prometheus metrics, as text. */
+  async orderWorkerMetrics(): Promise<string> {
+    const res = await fetch(`http://127.0.0.1:${this.env['ORDER_WORKER_METRICS_PORT']}/metrics`);
+    return res.text();
+  }
+
   async killProcess(name: PlatformProcessName): Promise<void> {
     await this.processes.get(name)?.crash();
   }
