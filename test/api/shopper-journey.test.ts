@@ -218,7 +218,10 @@ describe('api: the shopper journey, and every route on its happy path', function
     const metrics = await api(live.platform, 'GET', '/metrics');
     assert.equal(metrics.status, 200);
     assert.match(metrics.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
-    assert.match(metrics.body, /^http_requests_total\{method="GET",route="\/health",status="200"\} \d+$/m);
+    assert.match(
+      metrics.body,
+      /^http_requests_total\{method="GET",route="\/health",op="",status="200"\} \d+$/m,
+    );
 
     const doc = await api(live.platform, 'GET', '/openapi.json');
     assert.equal(doc.status, 200);

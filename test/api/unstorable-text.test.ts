@@ -76,8 +76,19 @@ const BASELINES: Record<string, Baseline[]> = {
   'GET /admin/orders': [
     {
       as: 'operator',
-      query: { from: '2025-01-01T00:00:00Z', to: '2025-02-01T00:00:00Z', cursor: 'abc', limit: '5' },
+      query: {
+        from: '2025-01-01T00:00:00Z',
+        to: '2025-02-01T00:00:00Z',
+        status: 'PENDING',
+        customerId: 'c-42',
+        cursor: 'abc',
+        limit: '5',
+      },
     },
+  ],
+  'GET /admin/orders/{orderId}': [{ as: 'operator', path: { orderId: ORD }, query: { customerId: 'c-42' } }],
+  'POST /admin/orders/{orderId}/cancel': [
+    { as: 'operator', path: { orderId: ORD }, body: { reason: 'damaged in the warehouse' } },
   ],
   'POST /admin/suborders/{suborderId}/ship': [{ as: 'operator', path: { suborderId: `${ORD}.wh-east` } }],
   'POST /admin/suborders/{suborderId}/deliver': [{ as: 'operator', path: { suborderId: `${ORD}.wh-east` } }],
