@@ -13,6 +13,7 @@ import { startTracing } from '../observability/tracing.js';
 import { createSimulatedGateway } from '../payment-gateway/simulator.js';
 import { createApp } from './app.js';
 import { checkoutDeps } from './checkout-wiring.js';
+import { createRedisSearchCache } from './redis-search-cache.js';
 import type { ItemPageBody } from './routes/items.js';
 import { createMemorySearchCache } from './search-cache.js';
 import { createStockEvents } from './stock-events.js';
@@ -41,8 +42,13 @@ const temporal = new Client({
   interceptors: clientTracingInterceptors(tracing),
 });
 const stockEvents = createStockEvents({ shardSet: shards, logger });
-const searchCache =
-  config.searchCache.ttlSeconds > 0 ? createMemorySearchCache<ItemPageBody>(config.searchCache) : undefined;
+function makeSearchCache() {
+  const { ttlSeconds, redisUrl } = config.searchCache;
+  if (ttlSeconds === 0) return undefined;
+  if (redisUrl) return createRedisSearchCache<ItemPageBody>({ url: redisUrl, ttlSeconds, logger });
+  return createMemorySearchCache<ItemPageBody>(config.searchCache);
+}
+const searchCache = makeSearchCache();
 if (searchCache) {
   // Until every shard is listened to, a cached search may be stale for up to the TTL.
   stockEvents

@@ -93,6 +93,14 @@ export const ENV_VARS = [
     usedBy: ['api'],
   },
   {
+    name: 'REDIS_URL',
+    default: undefined,
+    description:
+      '`redis://host:port` of a Redis the API instances share their search cache in (each clears it on the stock changes it hears). Unset: each API instance keeps its own cache in memory',
+    usedBy: ['api'],
+    optional: true,
+  },
+  {
     name: 'JWT_MAX_LIFETIME_SECONDS',
     default: '86400',
     description:
@@ -367,6 +375,13 @@ function positiveInt(name: EnvVarName, env: Env): number {
   return n;
 }
 
+function redisUrl(name: EnvVarName, env: Env): string | undefined {
+  const raw = readOptional(name, env);
+  if (raw !== undefined && !/^rediss?:\/\/[^/]/.test(raw))
+    throw new ConfigError(`${name} must be a redis:// or rediss:// URL, got "${raw}"`);
+  return raw;
+}
+
 /** An integer ≥ 0. */
 function wholeNumber(name: EnvVarName, env: Env): number {
   const raw = readVar(name, env);
@@ -477,7 +492,7 @@ export interface AppConfig {
   /** OTLP/HTTP base URL traces go to; undefined: tracing off. */
   otlpEndpoint: string | undefined;
   /** GET /items answers cache: `ttlSeconds` 0 is off. */
-  searchCache: { ttlSeconds: number; maxEntries: number };
+  searchCache: { ttlSeconds: number; maxEntries: number; redisUrl: string | undefined };
 }
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -540,6 +555,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     searchCache: {
       ttlSeconds: wholeNumber('SEARCH_CACHE_TTL_SECONDS', env),
       maxEntries: positiveInt('SEARCH_CACHE_MAX_ENTRIES', env),
+      redisUrl: redisUrl('REDIS_URL', env),
     },
   };
 }

@@ -2,21 +2,38 @@
  * GET /items through the API's search cache: a repeated search is a hit; a stock change made in a shard
  * behind the API's back (so only the shard's notification can tell it) and an operator's new item each make
  * the next search a miss with the new answer. The TTL is long, so only an invalidation can cause a miss.
+ * Once with the API's in-process cache, once with the cache in a throwaway redis-server (REDIS_URL).
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { api } from '../support/platform.js';
 import { usePlatform } from '../support/platform-suite.js';
+import { type RunningRedis, startRedis } from '../support/redis-server.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe('api: search cache', function () {
-  this.timeout(120_000);
-  const live = usePlatform({
-    env: { SEARCH_CACHE_TTL_SECONDS: '600' },
-    processes: ['api'],
-    operator: 'ops-search-cache',
+for (const where of ['in process', 'in Redis'] as const) {
+  describe(`api: search cache ${where}`, function () {
+    this.timeout(120_000);
+    let redis: RunningRedis | undefined;
+    // Registered before usePlatform's hooks: Redis is up before the API starts, and stops after it.
+    before(async () => {
+      if (where === 'in Redis') redis = await startRedis();
+    });
+    after(async () => {
+      await redis?.stop();
+    });
+    searchCacheCases(
+      usePlatform({
+        env: () => ({ SEARCH_CACHE_TTL_SECONDS: '600', ...(redis ? { REDIS_URL: redis.url } : {}) }),
+        processes: ['api'],
+        operator: 'ops-search-cache',
+      }),
+    );
   });
+}
+
+function searchCacheCases(live: ReturnType<typeof usePlatform>) {
   const type = `cache${randomUUID().slice(0, 8)}`;
   const itemId = `it-${randomUUID().slice(0, 12)}`;
   const search = () => api(live.platform, 'GET', `/items?type=${type}`);
@@ -101,4 +118,4 @@ describe('api: search cache', function () {
       [itemId, created.body.itemId].sort(),
     );
   });
-});
+}
