@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { api } from '../support/platform.js';
 import { usePlatform } from '../support/platform-suite.js';
 import { type RunningRedis, startRedis } from '../support/redis-server.js';
@@ -30,6 +31,18 @@ for (const where of ['in process', 'in Redis'] as const) {
         operator: 'ops-search-cache',
       }),
     );
+    if (where === 'in Redis') {
+      it('keeps its entries and epoch in Redis', async () => {
+        const client = new Redis(redis!.url);
+        try {
+          const keys = await client.keys('search-cache:*');
+          assert.ok(keys.includes('search-cache:epoch'), JSON.stringify(keys));
+          assert.ok(keys.length > 1, JSON.stringify(keys));
+        } finally {
+          client.disconnect();
+        }
+      });
+    }
   });
 }
 
