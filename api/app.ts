@@ -23,9 +23,10 @@ import { demoLoginRoutes } from './routes/demo-login.js';
 import { docsRoutes } from './routes/docs.js';
 import { type DependencyProbe, healthRoutes, probe } from './routes/health.js';
 import { itemStockEventRoutes } from './routes/item-stock-events.js';
-import { itemRoutes } from './routes/items.js';
+import { type ItemPageBody, itemRoutes } from './routes/items.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { orderRoutes } from './routes/orders.js';
+import type { SearchCache } from './search-cache.js';
 import type { StockEvents } from './stock-events.js';
 import { type StorefrontSettings, storefrontRoutes } from './storefront.js';
 
@@ -42,6 +43,11 @@ export interface ApiDeps {
     'catalog' | 'carts' | 'stock' | 'orders' | 'warehouses' | 'warehouseStock'
   >;
   stockEvents: StockEvents;
+  /**
+   * Answers GET /items when it can; none: every search reads the shards. Whoever makes it clears it on
+   * stock changes (StockEvents.watchAll); the API clears it when an operator adds an item or restocks.
+   */
+  searchCache?: SearchCache<ItemPageBody>;
   /** Interval of SSE heartbeat comments; 15 s by default. */
   stockHeartbeatMs?: number;
   /** A server span per request when tracing is on (observability/tracing.ts); none without. */
@@ -108,7 +114,7 @@ export function createApp(deps: ApiDeps) {
 
   app.route('/', healthRoutes(deps.probes));
   app.route('/', metricsRoutes(metrics.registry));
-  app.route('/', itemRoutes(repos.catalog));
+  app.route('/', itemRoutes(repos.catalog, deps.searchCache));
   app.route(
     '/',
     itemStockEventRoutes({
@@ -122,8 +128,11 @@ export function createApp(deps: ApiDeps) {
   app.route('/', checkoutRoutes({ ...deps.checkout, temporal }, metrics));
   app.route('/', paymentRoutes({ ...deps.checkout, temporal }));
   app.route('/', orderRoutes(repos.orders));
-  app.route('/', adminItemRoutes(repos));
-  app.route('/', adminWarehouseRoutes(repos));
+  const onCatalogChange = async () => {
+    await deps.searchCache?.clear();
+  };
+  app.route('/', adminItemRoutes({ ...repos, onCatalogChange }));
+  app.route('/', adminWarehouseRoutes({ ...repos, onCatalogChange }));
   app.route('/', adminOrderRoutes(repos.orders));
   app.route('/', adminOrderCancelRoutes(temporal));
   app.route('/', adminSuborderRoutes(temporal));

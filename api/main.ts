@@ -2,6 +2,7 @@
 import { serve } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
 import { devSecretsInUse, loadConfig } from '../config/env.js';
+import { loggableError } from '../db/errors.js';
 import { dropOrphanedConnectionErrors } from '../db/orphaned-connection-errors.js';
 import { assertWritablePrimary, describeNodes } from '../db/replicas/shard-nodes.js';
 import { createRepositories } from '../db/repositories/index.js';
@@ -12,6 +13,9 @@ import { startTracing } from '../observability/tracing.js';
 import { createSimulatedGateway } from '../payment-gateway/simulator.js';
 import { createApp } from './app.js';
 import { checkoutDeps } from './checkout-wiring.js';
+import { createRedisSearchCache } from './redis-search-cache.js';
+import type { ItemPageBody } from './routes/items.js';
+import { createMemorySearchCache } from './search-cache.js';
 import { createStockEvents } from './stock-events.js';
 
 const config = loadConfig();
@@ -38,6 +42,21 @@ const temporal = new Client({
   interceptors: clientTracingInterceptors(tracing),
 });
 const stockEvents = createStockEvents({ shardSet: shards, logger });
+function makeSearchCache() {
+  const { ttlSeconds, redisUrl } = config.searchCache;
+  if (ttlSeconds === 0) return undefined;
+  if (redisUrl) return createRedisSearchCache<ItemPageBody>({ url: redisUrl, ttlSeconds, logger });
+  return createMemorySearchCache<ItemPageBody>(config.searchCache);
+}
+const searchCache = makeSearchCache();
+if (searchCache) {
+  // Until every shard is listened to, a cached search may be stale for up to the TTL.
+  stockEvents
+    .watchAll(() => void searchCache.clear())
+    .catch((error) =>
+      logger.warn('search cache: stock changes not watched yet', { error: loggableError(error) }),
+    );
+}
 // The API only tokenizes cards (the shopper-facing half of the gateway); the order worker moves money.
 const gateway = createSimulatedGateway({
   ledger: repos.payments,
@@ -53,6 +72,7 @@ const app = createApp({
   temporal,
   repositories: repos,
   stockEvents,
+  searchCache,
   tracer: tracing?.tracer,
   storefront: {
     demoLogin: config.demoLogin,
@@ -88,6 +108,7 @@ async function close(signal: string): Promise<void> {
   logger.info('api stopping', { signal });
   server.close();
   await stockEvents.close();
+  await searchCache?.close();
   await Promise.allSettled([connection.close(), shards.close(), tracing?.shutdown()]);
   process.exit(0);
 }

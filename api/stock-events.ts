@@ -16,6 +16,12 @@ export interface StockEvents {
    * listened to; rejects when it cannot be (shard down). The returned function unsubscribes.
    */
   subscribe(itemId: string, onChange: (level: StockLevel) => void): Promise<() => void>;
+  /**
+   * Calls `onAnyChange` with every later stock change on any shard, and with none after a shard's LISTEN
+   * connection reconnects (changes may have been missed). Resolves once every shard is listened to;
+   * rejects when one cannot be, and then keeps trying that shard until it is. Returns an unsubscribe.
+   */
+  watchAll(onAnyChange: (level?: StockLevel) => void): Promise<() => void>;
   close(): Promise<void>;
 }
 
@@ -51,6 +57,7 @@ export function createStockEvents({
 }: StockEventsDeps): StockEvents {
   const listeners = new Map<string, Set<Listener>>();
   const listening = new Map<string, Promise<{ unlisten(): Promise<void> }>>();
+  const watchers = new Set<(level?: StockLevel) => void>();
 
   const dispatch = (level: StockLevel) => {
     for (const listener of listeners.get(level.itemId) ?? []) listener(level);
@@ -74,9 +81,14 @@ export function createStockEvents({
         STOCK_CHANNEL,
         (payload) => {
           const level = parseLevel(payload);
-          if (level) dispatch(level);
+          if (!level) return;
+          dispatch(level);
+          for (const watcher of watchers) watcher(level);
         },
-        () => void resync(shard),
+        () => {
+          for (const watcher of watchers) watcher();
+          void resync(shard);
+        },
       );
       listening.set(shard.id, started);
       // A failed start is forgotten, so the next subscriber tries again.
@@ -90,6 +102,19 @@ export function createStockEvents({
       );
     });
     return Promise.race([started, timeout]).finally(() => clearTimeout(timer));
+  }
+
+  let closed = false;
+  /** Shards a watcher could not listen to at first: tried again every few seconds until they answer. */
+  function retryListen(shards: readonly Shard[]): void {
+    const timer = setTimeout(async () => {
+      if (closed || watchers.size === 0) return;
+      const results = await Promise.allSettled(shards.map((shard) => listen(shard)));
+      const still = shards.filter((_, i) => results[i]?.status === 'rejected');
+      if (still.length > 0) retryListen(still);
+      else for (const watcher of watchers) watcher();
+    }, listenTimeoutMs);
+    timer.unref();
   }
 
   return {
@@ -107,7 +132,21 @@ export function createStockEvents({
       };
     },
 
+    async watchAll(onAnyChange) {
+      watchers.add(onAnyChange);
+      const unwatch = () => void watchers.delete(onAnyChange);
+      const results = await Promise.allSettled(shardSet.shards.map((shard) => listen(shard)));
+      const failed = shardSet.shards.filter((_, i) => results[i]?.status === 'rejected');
+      if (failed.length > 0) {
+        retryListen(failed);
+        throw new Error(`no LISTEN on ${failed.map((shard) => shard.id).join(', ')}`);
+      }
+      return unwatch;
+    },
+
     async close() {
+      closed = true;
+      watchers.clear();
       listeners.clear();
       const started = [...listening.values()];
       listening.clear();

@@ -80,6 +80,27 @@ export const ENV_VARS = [
     usedBy: ['api'],
   },
   {
+    name: 'SEARCH_CACHE_TTL_SECONDS',
+    default: '5',
+    description:
+      'How long the API keeps a `GET /items` answer in its search cache; any stock change or new item clears the cache sooner. 0 turns the cache off',
+    usedBy: ['api'],
+  },
+  {
+    name: 'SEARCH_CACHE_MAX_ENTRIES',
+    default: '1000',
+    description: 'Searches the API keeps in its search cache at most; the least recently used go first',
+    usedBy: ['api'],
+  },
+  {
+    name: 'REDIS_URL',
+    default: undefined,
+    description:
+      '`redis://host:port` of a Redis the API instances share their search cache in (each clears it on the stock changes it hears). Unset: each API instance keeps its own cache in memory',
+    usedBy: ['api'],
+    optional: true,
+  },
+  {
     name: 'JWT_MAX_LIFETIME_SECONDS',
     default: '86400',
     description:
@@ -354,6 +375,22 @@ function positiveInt(name: EnvVarName, env: Env): number {
   return n;
 }
 
+function redisUrl(name: EnvVarName, env: Env): string | undefined {
+  const raw = readOptional(name, env);
+  if (raw !== undefined && !/^rediss?:\/\/[^/]/.test(raw))
+    throw new ConfigError(`${name} must be a redis:// or rediss:// URL, got "${raw}"`);
+  return raw;
+}
+
+/** An integer ≥ 0. */
+function wholeNumber(name: EnvVarName, env: Env): number {
+  const raw = readVar(name, env);
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0)
+    throw new ConfigError(`${name} must be 0 or a positive integer, got "${raw}"`);
+  return n;
+}
+
 /** A TCP port, or 0 for "none". */
 function port(name: EnvVarName, env: Env): number {
   const raw = readVar(name, env);
@@ -454,6 +491,8 @@ export interface AppConfig {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** OTLP/HTTP base URL traces go to; undefined: tracing off. */
   otlpEndpoint: string | undefined;
+  /** GET /items answers cache: `ttlSeconds` 0 is off. */
+  searchCache: { ttlSeconds: number; maxEntries: number; redisUrl: string | undefined };
 }
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -513,6 +552,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
       .digest('base64url'),
     logLevel: logLevel as AppConfig['logLevel'],
     otlpEndpoint: httpUrl('OTEL_EXPORTER_OTLP_ENDPOINT', env),
+    searchCache: {
+      ttlSeconds: wholeNumber('SEARCH_CACHE_TTL_SECONDS', env),
+      maxEntries: positiveInt('SEARCH_CACHE_MAX_ENTRIES', env),
+      redisUrl: redisUrl('REDIS_URL', env),
+    },
   };
 }
 

@@ -11,6 +11,8 @@ import { bearerRoute } from './bearer-route.js';
 export interface AdminItemDeps {
   catalog: Pick<CatalogRepository, 'createItems'>;
   warehouses: Pick<WarehouseRepository, 'listWarehouses'>;
+  /** Called once the item is stored (the API clears its search cache). */
+  onCatalogChange?: () => Promise<void>;
 }
 
 const createItem = bearerRoute('Operators', 'post', '/admin/items', {
@@ -21,7 +23,7 @@ const createItem = bearerRoute('Operators', 'post', '/admin/items', {
   problems: [400, 401, 403, 413, 415, 422, 503],
 });
 
-export function adminItemRoutes({ catalog, warehouses }: AdminItemDeps) {
+export function adminItemRoutes({ catalog, warehouses, onCatalogChange }: AdminItemDeps) {
   return newRouter().openapi(createItem, async (c) => {
     const body = c.req.valid('json');
     const known = new Set((await warehouses.listWarehouses()).map((w) => w.warehouseId));
@@ -38,6 +40,7 @@ export function adminItemRoutes({ catalog, warehouses }: AdminItemDeps) {
         stock: body.stock,
       },
     ]);
+    await onCatalogChange?.();
     c.header('Location', `/items/${itemId}`);
     return c.json({ itemId }, 201);
   });

@@ -23,6 +23,8 @@ import { bearerRoute } from './bearer-route.js';
 export interface AdminWarehouseDeps {
   warehouses: Pick<WarehouseRepository, 'listWarehouses'>;
   warehouseStock: Pick<WarehouseStockRepository, 'restock'>;
+  /** Called after a restock (the API clears its search cache before the shard's notification arrives). */
+  onCatalogChange?: () => Promise<void>;
 }
 
 const listWarehouses = bearerRoute('Operators', 'get', '/admin/warehouses', {
@@ -42,7 +44,7 @@ const restock = bearerRoute('Operators', 'post', '/admin/warehouses/{warehouseId
   problems: [400, 401, 403, 404, 413, 415, 422, 503],
 });
 
-export function adminWarehouseRoutes({ warehouses, warehouseStock }: AdminWarehouseDeps) {
+export function adminWarehouseRoutes({ warehouses, warehouseStock, onCatalogChange }: AdminWarehouseDeps) {
   return newRouter()
     .openapi(listWarehouses, async (c) => {
       const all = await warehouses.listWarehouses();
@@ -61,6 +63,7 @@ export function adminWarehouseRoutes({ warehouses, warehouseStock }: AdminWareho
       }
       try {
         const result = await warehouseStock.restock({ adjustmentId, itemId, warehouseId, quantity });
+        if (result.applied) await onCatalogChange?.();
         return c.json(
           {
             applied: result.applied,

@@ -6,6 +6,7 @@ import { ProblemError, problems } from '../problem.js';
 import { newRouter } from '../router.js';
 import { ItemPageSchema, ItemParamsSchema, ItemSchema, SearchQuerySchema } from '../schemas/catalog.js';
 import { DEFAULT_PAGE_SIZE, jsonContent, problemResponses } from '../schemas/common.js';
+import { type SearchCache, searchCacheKey } from '../search-cache.js';
 import { itemView } from '../views.js';
 
 const searchItems = createRoute({
@@ -14,7 +15,8 @@ const searchItems = createRoute({
   tags: ['Catalog'],
   summary: 'Search the catalog',
   description:
-    'Full-text search over every shard, ranked, with cursor pagination. Cacheable publicly for a short while.',
+    'Full-text search over every shard, ranked, with cursor pagination. Cacheable publicly for a short while. ' +
+    'The API answers repeated searches from its own cache (`X-Cache: hit` or `miss`), cleared on any stock change.',
   request: { query: SearchQuerySchema },
   responses: { 200: jsonContent(ItemPageSchema, 'A page of items'), ...problemResponses(400, 503) },
 });
@@ -28,21 +30,46 @@ const getItem = createRoute({
   responses: { 200: jsonContent(ItemSchema, 'The item'), ...problemResponses(404, 503) },
 });
 
-export function itemRoutes(catalog: CatalogRepository) {
+/** The body of a search answer, as cached. */
+export interface ItemPageBody {
+  items: ReturnType<typeof itemView>[];
+  nextCursor: string | null;
+  limit: number;
+}
+
+/** With `searchCache`, searches are answered from it when they can, and say so in `X-Cache: hit|miss`. */
+export function itemRoutes(catalog: CatalogRepository, searchCache?: SearchCache<ItemPageBody>) {
   return newRouter()
     .openapi(searchItems, async (c) => {
       const query = c.req.valid('query');
       const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-      const page = await catalog.searchItems({
+      const search = {
         text: query.query,
         type: query.type,
         minPriceCents: query.minPrice,
         maxPriceCents: query.maxPrice,
         limit,
         cursor: query.cursor,
-      });
+      };
+      const key = searchCacheKey(search);
+      const cached = await searchCache?.get(key);
       cachePublicly(c);
-      return c.json({ items: page.items.map(itemView), nextCursor: page.nextCursor ?? null, limit }, 200);
+      if (cached) {
+        c.header('X-Cache', 'hit');
+        return c.json(cached, 200);
+      }
+      const epoch = await searchCache?.epoch();
+      const page = await catalog.searchItems(search);
+      const body: ItemPageBody = {
+        items: page.items.map(itemView),
+        nextCursor: page.nextCursor ?? null,
+        limit,
+      };
+      if (searchCache && epoch !== undefined) {
+        await searchCache.set(key, body, epoch);
+        c.header('X-Cache', 'miss');
+      }
+      return c.json(body, 200);
     })
     .openapi(getItem, async (c) => {
       const { itemId } = c.req.valid('param');

@@ -1,0 +1,153 @@
+/**
+ * `node --import tsx bench/search-cache.ts [--items 100000] [--runs 3] [--concurrency 16] [--seconds 5]`
+ *
+ * GET /items over a catalog of `--items` items, through the real route in process (no socket), popular
+ * searches asked again and again by `--concurrency` callers for `--seconds`: once without the search cache
+ * (every search reads the shard) and once with the in-process cache (the first ask of each search is a miss,
+ * then hits). Prints requests/s and p99 latency, medians of `--runs` runs. Starts its own throwaway
+ * PostgreSQL shard and exits.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { type ItemPageBody, itemRoutes } from '../api/routes/items.js';
+import { createMemorySearchCache } from '../api/search-cache.js';
+import { migrateShards } from '../db/migrate.js';
+import { createCatalogRepository, type NewItem } from '../db/repositories/catalog-repository.js';
+import { createWarehouseRepository } from '../db/repositories/warehouse-repository.js';
+import { createShardSet } from '../db/shard-set.js';
+import { parseProvider } from '../scripts/lib/postgres-binaries.js';
+import { ShardCluster } from '../scripts/lib/shard-cluster.js';
+
+const { values } = parseArgs({
+  options: {
+    items: { type: 'string', default: '100000' },
+    runs: { type: 'string', default: '3' },
+    concurrency: { type: 'string', default: '16' },
+    seconds: { type: 'string', default: '5' },
+  },
+});
+const ITEMS = Number(values.items);
+const RUNS = Number(values.runs);
+const CONCURRENCY = Number(values.concurrency);
+const SECONDS = Number(values.seconds);
+
+const COLORS = ['red', 'blue', 'green', 'black', 'white', 'orange', 'grey', 'yellow'];
+const THINGS = ['lantern', 'tent', 'jacket', 'boots', 'stove', 'backpack', 'blanket', 'mug', 'rope', 'knife'];
+const TYPES = ['camping', 'clothing', 'kitchen', 'tools'];
+/** What shoppers ask most: a word, two words, a type filter, a price range. */
+const POPULAR = [
+  '/items?query=lantern',
+  '/items?query=red%20tent',
+  '/items?query=boots&type=clothing',
+  '/items?type=kitchen&minPrice=1000&maxPrice=3000',
+  '/items?query=blue&limit=50',
+  '/items',
+];
+
+function catalogItem(i: number): NewItem {
+  const color = COLORS[i % COLORS.length]!;
+  const thing = THINGS[Math.floor(i / COLORS.length) % THINGS.length]!;
+  return {
+    itemId: `bench-${String(i).padStart(6, '0')}`,
+    name: `${color} ${thing} ${i}`,
+    description: `A ${color} ${thing} for the benchmark`,
+    priceCents: 500 + ((i * 37) % 9500),
+    type: TYPES[i % TYPES.length]!,
+    stock: [{ warehouseId: 'bench-wh', quantity: 10 }],
+  };
+}
+
+const median = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+const percentile = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.ceil((p / 100) * xs.length) - 1]!;
+
+interface RunResult {
+  perSecond: number;
+  p99Ms: number;
+}
+
+/** `CONCURRENCY` callers asking the popular searches in turn for `SECONDS`. */
+async function load(app: ReturnType<typeof itemRoutes>): Promise<RunResult> {
+  const latencies: number[] = [];
+  const until = performance.now() + SECONDS * 1000;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async (_, caller) => {
+      for (let n = caller; performance.now() < until; n++) {
+        const t0 = performance.now();
+        const res = await app.request(POPULAR[n % POPULAR.length]!);
+        if (res.status !== 200) throw new Error(`${res.status}: ${await res.text()}`);
+        await res.arrayBuffer();
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  return {
+    perSecond: latencies.length / ((performance.now() - started) / 1000),
+    p99Ms: percentile(latencies, 99),
+  };
+}
+
+async function main(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'order-platform-bench-'));
+  fs.chmodSync(dir, 0o755);
+  console.log(`starting a throwaway shard in ${dir}`);
+  const cluster = await ShardCluster.start({
+    count: 1,
+    baseDir: dir,
+    fallbackDir: dir,
+    provider: parseProvider(process.env['PG_PROVIDER']),
+    durable: false,
+  });
+  const shardSet = createShardSet({ shardUrls: cluster.urls, poolSize: 10, connectTimeoutSeconds: 5 });
+  try {
+    await migrateShards(cluster.urls);
+    await createWarehouseRepository({ shardSet }).upsertWarehouses([
+      { warehouseId: 'bench-wh', name: 'Bench', region: 'bench', latitude: 0, longitude: 0 },
+    ]);
+    const catalog = createCatalogRepository({ shardSet, cursorSecret: 'bench' });
+    const seeding = performance.now();
+    for (let from = 0; from < ITEMS; from += 5_000) {
+      const count = Math.min(5_000, ITEMS - from);
+      await catalog.createItems(Array.from({ length: count }, (_, i) => catalogItem(from + i)));
+    }
+    await shardSet.shards[0]!.sql`analyze`;
+    console.log(`seeded ${ITEMS} items in ${((performance.now() - seeding) / 1000).toFixed(1)} s`);
+
+    const uncached: RunResult[] = [];
+    const cached: RunResult[] = [];
+    for (let run = 1; run <= RUNS; run++) {
+      uncached.push(await load(itemRoutes(catalog)));
+      const cache = createMemorySearchCache<ItemPageBody>({ ttlSeconds: 60, maxEntries: 1000 });
+      cached.push(await load(itemRoutes(catalog, cache)));
+      console.log(
+        `run ${run}: uncached ${uncached.at(-1)!.perSecond.toFixed(0)}/s p99 ${uncached.at(-1)!.p99Ms.toFixed(1)} ms, ` +
+          `cached ${cached.at(-1)!.perSecond.toFixed(0)}/s p99 ${cached.at(-1)!.p99Ms.toFixed(2)} ms`,
+      );
+    }
+    const row = (variant: string, results: RunResult[]) => ({
+      variant,
+      'requests/s (median)': Math.round(median(results.map((r) => r.perSecond))),
+      'p99 ms (median)': Number(median(results.map((r) => r.p99Ms)).toFixed(2)),
+    });
+    console.log(
+      `\n${ITEMS} items, ${POPULAR.length} popular searches, ${CONCURRENCY} callers, ${SECONDS} s per run, ${RUNS} runs`,
+    );
+    console.table([
+      row('no cache: every search reads the shard', uncached),
+      row('in-process search cache', cached),
+    ]);
+  } finally {
+    await shardSet.close();
+    await cluster.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
