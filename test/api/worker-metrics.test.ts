@@ -5,10 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { APPEAR_ONLY_AFTER_FAILURE, referencedMetricNames } from '../../ops/metric-references.js';
+import { waitForPollers } from '../../scripts/lib/platform-processes.js';
 import { stockedItem } from '../support/catalog-fixture.js';
 import { api } from '../support/platform.js';
 import { usePlatform } from '../support/platform-suite.js';
 import { parsePrometheusText, type Sample, scrape, total } from '../support/prometheus-text.js';
+import { testStack } from '../support/stack.js';
 import { begin, CARD_DECLINED, newShopper, pay, placeOrder } from './support.js';
 
 const OPEN_ORDERS_REFRESH_MS = 15_000;
@@ -18,6 +20,15 @@ describe('workers: Prometheus metrics', function () {
   const live = usePlatform({ env: { RESERVATION_TTL_SECONDS: '120' } });
   const workerUrl = (name: 'ORDER' | 'WAREHOUSE') =>
     `http://127.0.0.1:${live.platform.env[`${name}_WORKER_METRICS_PORT`]}/metrics`;
+
+  // The platform is ready when its API is; the workers may still be starting, their endpoints not yet bound.
+  before(async () => {
+    const { env } = live.platform;
+    await waitForPollers(testStack().temporalAddress, 'default', [
+      { taskQueue: env['ORDER_TASK_QUEUE']!, kinds: ['workflow', 'activity'] },
+      { taskQueue: env['WAREHOUSE_TASK_QUEUE']!, kinds: ['activity'] },
+    ]);
+  });
 
   async function until(what: string, scrapeIt: () => Promise<Sample[]>, holds: (s: Sample[]) => boolean) {
     const deadline = Date.now() + OPEN_ORDERS_REFRESH_MS + 10_000;
