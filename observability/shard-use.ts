@@ -6,9 +6,10 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ShardSet } from '../db/shard-set.js';
 
 export function createShardUseTracker() {
-  const current = new AsyncLocalStorage<Set<string>>();
+  // Every record open around the running code: a step's runs may nest (one per interceptor that asks).
+  const current = new AsyncLocalStorage<readonly Set<string>[]>();
   const noted = <T extends { id: string }>(shard: T): T => {
-    current.getStore()?.add(shard.id);
+    for (const used of current.getStore() ?? []) used.add(shard.id);
     return shard;
   };
   return {
@@ -24,7 +25,7 @@ export function createShardUseTracker() {
     },
     /** Runs `step`, collecting into `used` the ids of the shards it looked up. */
     run<T>(used: Set<string>, step: () => Promise<T>): Promise<T> {
-      return current.run(used, step);
+      return current.run([...(current.getStore() ?? []), used], step);
     },
   };
 }

@@ -16,6 +16,7 @@ import { withWorkerTracing } from '../observability/temporal-tracing.js';
 import { startTracing } from '../observability/tracing.js';
 import { activityFailureInterceptor } from './activity-failures.js';
 import { startOpenOrdersGauge } from './open-orders-gauge.js';
+import { replicatedStepsInterceptor } from './replicated-steps.js';
 import { stepMetricsInterceptor } from './step-metrics.js';
 import { installWorkerRuntime } from './worker-runtime.js';
 import { limitWorkflowHeap, workerTuning } from './worker-tuning.js';
@@ -82,8 +83,15 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
         metrics,
       }),
       ...spec.workflows?.(config),
-      // The first is outermost: the step metrics see failures as Temporal reports them.
-      interceptors: { activity: [stepMetricsInterceptor(metrics, shardUse), activityFailureInterceptor] },
+      // The first is outermost: the step metrics see failures as Temporal reports them, and a barrier's
+      // database error is reported as a retryable failure like any other.
+      interceptors: {
+        activity: [
+          stepMetricsInterceptor(metrics, shardUse),
+          activityFailureInterceptor,
+          replicatedStepsInterceptor(shards, shardUse),
+        ],
+      },
       ...workerTuning(config.worker),
       shutdownGraceTime: `${config.worker.shutdownGraceSeconds} seconds`,
     };

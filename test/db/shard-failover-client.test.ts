@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import postgres from 'postgres';
+import { awaitReplicated } from '../../db/replicas/replication-barrier.js';
 import { describeNodes } from '../../db/replicas/shard-nodes.js';
+import { singleNodeUrl } from '../../db/replicas/shard-url.js';
 import { createShardSet, type ShardSet } from '../../db/shard-set.js';
 import { HaShardCluster } from '../../scripts/lib/auto-failover/ha-shard-cluster.js';
 import type { Keeper } from '../../scripts/lib/auto-failover/keeper.js';
@@ -82,6 +85,47 @@ describe('a shard with a synchronous standby, seen by its clients', function () 
       }
     }
   }
+
+  it('confirms a read only once the standby has what it saw: a commit the primary holds alone is not', async () => {
+    const primaryNode = await primary();
+    const standby = cluster.shards[0]!.nodes.find((node) => node.address !== primaryNode.address)!;
+    const shard = shardSet.shards[0]!;
+    await awaitReplicated(shard);
+    const frozen = standby.freeze();
+    try {
+      // The commit waits for the frozen standby; cancelling the wait leaves it committed on the primary
+      // alone, and visible there, as crash recovery leaves a killed primary's last commits.
+      const held = shard.sql`insert into writes values (42)`.execute();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      held.cancel();
+      await held.catch(() => undefined);
+      const [seen] = await shard.sql<{ n: number }[]>`select count(*)::int as n from writes where n = 42`;
+      assert.equal(seen!.n, 1, 'the primary shows the row its standby does not have');
+      const barrier = awaitReplicated(shard).then(() => 'replicated' as const);
+      const early = await Promise.race([
+        barrier,
+        new Promise((resolve) => setTimeout(() => resolve('waiting'), 1_000)),
+      ]);
+      assert.equal(early, 'waiting', 'the barrier waits while no standby has the row');
+      standby.thaw(frozen);
+      assert.equal(await barrier, 'replicated');
+    } finally {
+      standby.thaw(frozen);
+    }
+    const standbySql = postgres(singleNodeUrl(cluster.urls[0]!, standby.address), {
+      max: 1,
+      onnotice: () => {},
+    });
+    try {
+      const [onStandby] = await standbySql<
+        { n: number }[]
+      >`select count(*)::int as n from writes where n = 42`;
+      assert.equal(onStandby!.n, 1, 'once the barrier returned, the standby has the row');
+    } finally {
+      await standbySql.end();
+    }
+    await cluster.waitUntilSettled(120_000);
+  });
 
   it('moves reads that may lag off a frozen standby to the primary, and back once it answers', async () => {
     const primaryNode = await primary();
