@@ -41,15 +41,16 @@ await runWorker({
     };
   },
   workflows: (config) => workflowSource(config.worker.workflowBundlePath),
-  atStart: async (config) => ({
-    analyticsExportSchedule: await ensureAnalyticsSchedule({
+  // Orders must not wait on analytics: a schedule that cannot be made now is made at the next start.
+  atStart: async (config) => {
+    const schedule = await ensureAnalyticsSchedule({
       address: config.temporal.address,
       namespace: config.temporal.namespace,
       orderTaskQueue: config.temporal.orderTaskQueue,
       intervalSeconds: config.analytics.exportIntervalSeconds,
-    }),
-    analyticsWarehouse: config.analytics.dbPath,
-  }),
+    }).catch((error: Error) => `not made: ${error.message}`);
+    return { analyticsExportSchedule: schedule, analyticsWarehouse: config.analytics.dbPath };
+  },
   // A checkout pays before its hold expires, and the payment step is bounded: past both, it is stuck.
   countOpenOrders: {
     payingOverdueAfterMs: (config) => config.reservationTtlSeconds * 1000 + msToNumber(FORWARD_STEP_BOUND),
