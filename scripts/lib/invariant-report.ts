@@ -1,14 +1,19 @@
-import type { InvariantCheckResult } from '../../db/invariants.js';
-
-/** One invariant over every shard: what `npm run verify` prints per check. */
-export interface InvariantTotal {
-  invariant: InvariantCheckResult['invariant'];
+/** What one check found on one shard (db/invariants.ts's checks, or the order workflows' in Temporal). */
+export interface CheckResult {
+  invariant: number;
   name: string;
+  shard: string;
   rowsExamined: number;
-  violations: InvariantCheckResult['violations'];
+  violations: { shard: string; key: string; message: string }[];
 }
 
-export function totalsPerInvariant(results: readonly InvariantCheckResult[]): InvariantTotal[] {
+/** One invariant over every shard: what `npm run verify` prints per check. */
+export type InvariantTotal = Omit<CheckResult, 'shard'>;
+
+/** Checks 1–3 look at items, the others at orders. */
+const unitOf = (invariant: number) => (invariant <= 3 ? 'items' : 'orders');
+
+export function totalsPerInvariant(results: readonly CheckResult[]): InvariantTotal[] {
   const totals = new Map<number, InvariantTotal>();
   for (const result of results) {
     const total = totals.get(result.invariant) ?? {
@@ -24,9 +29,8 @@ export function totalsPerInvariant(results: readonly InvariantCheckResult[]): In
   return [...totals.values()].sort((a, b) => a.invariant - b.invariant);
 }
 
-export function progressLine(result: InvariantCheckResult): string {
-  const unit = result.invariant === 4 ? 'orders' : 'items';
-  return `${result.shard}: invariant ${result.invariant} (${result.name}): ${result.rowsExamined} ${unit}, ${result.violations.length} violation(s)`;
+export function progressLine(result: CheckResult): string {
+  return `${result.shard}: invariant ${result.invariant} (${result.name}): ${result.rowsExamined} ${unitOf(result.invariant)}, ${result.violations.length} violation(s)`;
 }
 
 /** The summary table, then each check's violating rows, at most `limit` per check. */

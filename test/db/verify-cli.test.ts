@@ -5,7 +5,8 @@ import { createRepositories, type Repositories } from '../../db/repositories/ind
 import type { ShardSet } from '../../db/shard-set.js';
 import { PROJECT_ROOT } from '../../scripts/lib/project-paths.js';
 import type { ShardCluster } from '../../scripts/lib/shard-cluster.js';
-import { startTestShards } from '../support/stack.js';
+import { orderWorkflowId } from '../../workflows/definitions.js';
+import { startTestShards, testStack } from '../support/stack.js';
 import { CURSOR_SECRET, createStockedItem, suiteShardSet, uniqueId } from './fixtures.js';
 
 const run = promisify(execFile);
@@ -26,7 +27,11 @@ describe('npm run verify', function () {
     try {
       const { stdout } = await run(process.execPath, ['--import', 'tsx', 'scripts/verify.ts', ...args], {
         cwd: PROJECT_ROOT,
-        env: { ...process.env, SHARD_URLS: shardUrls.join(',') },
+        env: {
+          ...process.env,
+          SHARD_URLS: shardUrls.join(','),
+          TEMPORAL_ADDRESS: testStack().temporalAddress,
+        },
       });
       return { code: 0, stdout };
     } catch (error) {
@@ -122,6 +127,32 @@ describe('npm run verify', function () {
       }
     }
     assert.equal((await verify(cluster.urls)).code, 0, 'green again once the corruption is undone');
+  });
+
+  it('with --temporal, names an unfinished order whose workflow is not running', async () => {
+    const lost = await verify(cluster.urls, '--temporal');
+    assert.equal(lost.code, 1, lost.stdout);
+    assert.deepEqual(summaryRow(lost.stdout, 5), [1, 1]);
+    assert.match(
+      lost.stdout,
+      new RegExp(
+        `VIOLATED invariant 5 .*\\n  shard-\\d ${order.orderId}: PENDING order, its workflow does not exist`,
+      ),
+    );
+
+    // Any running execution under the order's workflow id will do: nothing polls its task queue.
+    const handle = await testStack().temporal.client.workflow.start('orderWorkflowV3', {
+      workflowId: orderWorkflowId(order.orderId),
+      taskQueue: `verify-cli-${uniqueId('nobody')}`,
+      args: [],
+    });
+    try {
+      const running = await verify(cluster.urls, '--temporal');
+      assert.equal(running.code, 0, running.stdout);
+      assert.deepEqual(summaryRow(running.stdout, 5), [1, 0]);
+    } finally {
+      await handle.terminate('verify-cli test done');
+    }
   });
 
   it('exits 2 when a shard cannot be reached', async () => {
