@@ -4,9 +4,9 @@ import type { Shard, ShardSet } from './shard-set.js';
 
 /** One broken invariant (docs/architecture.md, "The four invariants"), found on one shard. */
 export interface InvariantViolation {
-  invariant: 1 | 2 | 3 | 4;
+  invariant: 1 | 2 | 3 | 4 | 5;
   shard: string;
-  /** Item id (1–3) or order id (4). */
+  /** Item id (1–3, 5) or order id (4). */
   key: string;
   message: string;
 }
@@ -46,11 +46,13 @@ interface OrderLedger {
 }
 
 /** What one invariant check found on one shard. */
-export interface InvariantCheckResult {
-  invariant: 1 | 2 | 3 | 4;
+export type InvariantCheckResult = CheckResultOf<1 | 2 | 3 | 4>;
+
+export interface CheckResultOf<N extends InvariantViolation['invariant']> {
+  invariant: N;
   name: string;
   shard: string;
-  /** Items (1–3) or orders with their payments (4) the check looked at. */
+  /** Items (1–3), orders with their payments (4) or held reservations (5) the check looked at. */
   rowsExamined: number;
   violations: InvariantViolation[];
 }
@@ -60,7 +62,7 @@ export const INVARIANT_NAMES = {
   2: 'warehouse physical = available + allocated',
   3: 'no negative counter, no allocation beyond its reservation',
   4: 'each order charged at most once, captured − refunded = its charge',
-} as const satisfies Record<InvariantViolation['invariant'], string>;
+} as const satisfies Record<InvariantCheckResult['invariant'], string>;
 
 /**
  * Checks the four invariants at a quiescent point (nothing in flight), shard by shard, and returns

@@ -1,6 +1,6 @@
 /**
- * `npm run verify [-- --limit N] [--temporal]`: checks the platform's invariants (db/invariants.ts) over every
- * shard of SHARD_URLS and prints, per check, the rows it examined and the violations it found, with the
+ * `npm run verify [-- --limit N] [--temporal]`: checks the platform's invariants (db/invariants.ts, and that a
+ * finished order holds no stock, db/held-stock-check.ts) over every shard of SHARD_URLS and prints, per check, the rows it examined and the violations it found, with the
  * violating rows (at most N per check, 20 by default). Exit code 0: all hold; 1: a violation; 2: it could not
  * check. Database checks only, unless `--temporal`: then also that every unfinished order's workflow is running
  * (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE). Meant for a quiescent platform (nothing in flight): a checkout between
@@ -9,6 +9,7 @@
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { type AppConfig, loadConfig } from '../config/env.js';
+import { checkHeldStock } from '../db/held-stock-check.js';
 import { runInvariantChecks } from '../db/invariants.js';
 import { createShardSet } from '../db/shard-set.js';
 import { type CheckResult, progressLine, reportLines, totalsPerInvariant } from './lib/invariant-report.js';
@@ -33,6 +34,10 @@ try {
     console.log(progressLine(result)),
   );
   const printed = (result: CheckResult) => console.log(progressLine(result));
+  for (const result of await checkHeldStock(shardSet)) {
+    printed(result);
+    results.push(result);
+  }
   if (values.temporal) {
     results.push(...(await withTemporal(config, (client) => checkOrderWorkflows(shardSet, client, printed))));
   }

@@ -10,8 +10,9 @@ export interface CheckResult {
 /** One invariant over every shard: what `npm run verify` prints per check. */
 export type InvariantTotal = Omit<CheckResult, 'shard'>;
 
-/** Checks 1–3 look at items, the others at orders. */
-const unitOf = (invariant: number) => (invariant <= 3 ? 'items' : 'orders');
+/** What each check counts as a row: items (1–3), orders (4), held reservations (5), unfinished orders (6). */
+const unitOf = (invariant: number) =>
+  invariant <= 3 ? 'items' : invariant === 5 ? 'held reservations' : 'orders';
 
 export function totalsPerInvariant(results: readonly CheckResult[]): InvariantTotal[] {
   const totals = new Map<number, InvariantTotal>();

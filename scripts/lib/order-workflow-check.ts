@@ -8,7 +8,7 @@ import { TERMINAL_ORDER_STATUSES } from '../../domain/order-status.js';
 import { orderWorkflowId } from '../../workflows/definitions.js';
 import type { CheckResult } from './invariant-report.js';
 
-export const ORDER_WORKFLOW_CHECK = { invariant: 5, name: 'every unfinished order has a running workflow' };
+export const ORDER_WORKFLOW_CHECK = { invariant: 6, name: 'every unfinished order has a running workflow' };
 
 /** Workflows described at once. */
 const DESCRIBE_CONCURRENCY = 16;

@@ -88,6 +88,7 @@ describe('npm run verify', function () {
     assert.match(stdout, /all invariants hold/);
     for (const invariant of [1, 2, 3]) assert.deepEqual(summaryRow(stdout, invariant), [3, 0]);
     assert.deepEqual(summaryRow(stdout, 4), [1, 0]);
+    assert.deepEqual(summaryRow(stdout, 5), [0, 0]);
     for (const shard of ['shard-0', 'shard-1']) {
       assert.match(stdout, new RegExp(`^${shard}: invariant 4 .*orders, 0 violation`, 'm'));
     }
@@ -129,14 +130,44 @@ describe('npm run verify', function () {
     assert.equal((await verify(cluster.urls)).code, 0, 'green again once the corruption is undone');
   });
 
+  it('fails on a finished order that still holds stock, naming it', async () => {
+    const customerId = uniqueId('cust');
+    const orderId = uniqueId('ord');
+    const itemId = itemIds[1]!;
+    await repos.orders.createCheckoutOrder({
+      orderId,
+      customerId,
+      lines: [{ itemId, quantity: 1, priceCents: 1_000 }],
+      expiresAt: null,
+    });
+    await repos.stock.reserve({ orderId, itemId, quantity: 1, expiresAt: null });
+    // What an expiry that forgot to give the units back would leave: the counters still add up (1–3).
+    await repos.orders.transitionOrder({ customerId, orderId, to: 'EXPIRED' });
+    try {
+      const { code, stdout } = await verify(cluster.urls);
+      assert.equal(code, 1, stdout);
+      assert.deepEqual(summaryRow(stdout, 1), [3, 0]);
+      assert.deepEqual(summaryRow(stdout, 5), [1, 1]);
+      assert.match(
+        stdout,
+        new RegExp(`${itemId}: EXPIRED order ${orderId} still holds 1 unit\\(s\\) RESERVED`),
+      );
+    } finally {
+      await repos.stock.release({ orderId, itemId });
+    }
+    const released = await verify(cluster.urls);
+    assert.equal(released.code, 0, released.stdout);
+    assert.deepEqual(summaryRow(released.stdout, 5), [0, 0]);
+  });
+
   it('with --temporal, names an unfinished order whose workflow is not running', async () => {
     const lost = await verify(cluster.urls, '--temporal');
     assert.equal(lost.code, 1, lost.stdout);
-    assert.deepEqual(summaryRow(lost.stdout, 5), [1, 1]);
+    assert.deepEqual(summaryRow(lost.stdout, 6), [1, 1]);
     assert.match(
       lost.stdout,
       new RegExp(
-        `VIOLATED invariant 5 .*\\n  shard-\\d ${order.orderId}: PENDING order, its workflow does not exist`,
+        `VIOLATED invariant 6 .*\\n  shard-\\d ${order.orderId}: PENDING order, its workflow does not exist`,
       ),
     );
 
@@ -149,7 +180,7 @@ describe('npm run verify', function () {
     try {
       const running = await verify(cluster.urls, '--temporal');
       assert.equal(running.code, 0, running.stdout);
-      assert.deepEqual(summaryRow(running.stdout, 5), [1, 0]);
+      assert.deepEqual(summaryRow(running.stdout, 6), [1, 0]);
     } finally {
       await handle.terminate('verify-cli test done');
     }

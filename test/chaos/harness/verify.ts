@@ -1,9 +1,10 @@
 /**
  * What must hold after any chaos run: every acknowledged order exists and is terminal (and none FAILED), no
- * unit is oversold or leaked, and the four invariants of db/invariants.ts (the checks `npm run verify` runs)
- * hold on every shard — among them that each order was charged at most once with captured − refunded
- * matching its final state.
+ * unit is oversold or leaked, and the invariants `npm run verify` checks (db/invariants.ts, and no finished
+ * order holding stock) hold on every shard — among them that each order was charged at most once, with
+ * captured − refunded matching its final state.
  */
+import { checkHeldStock } from '../../../db/held-stock-check.js';
 import { checkInvariants } from '../../../db/invariants.js';
 import type { Repositories } from '../../../db/repositories/index.js';
 import type { ShardSet } from '../../../db/shard-set.js';
@@ -77,7 +78,8 @@ export async function verifyRun(
     itemIds: items.map((i) => i.itemId),
     orderIds: orders.map((o) => o.orderId),
   });
-  for (const v of invariantViolations)
+  const heldStock = (await checkHeldStock(shardSet)).flatMap((result) => result.violations);
+  for (const v of [...invariantViolations, ...heldStock])
     violations.push(`invariant ${v.invariant} on ${v.shard}: ${v.key}: ${v.message}`);
 
   const unitsSold = [...soldPerItem.values()].reduce((a, b) => a + b, 0);
