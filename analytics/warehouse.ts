@@ -33,12 +33,22 @@ const TABLES = [
      primary key (shard, table_name))`,
 ];
 
+/** Another process (an export, most likely) has the file open for writing. */
+export class WarehouseBusyError extends Error {
+  override name = 'WarehouseBusyError';
+}
+
 export async function openWarehouse(
   file: string,
   { readOnly = false }: { readOnly?: boolean } = {},
 ): Promise<Warehouse> {
   if (!readOnly) fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const instance = await DuckDBInstance.create(file, readOnly ? { access_mode: 'READ_ONLY' } : {});
+  const instance = await DuckDBInstance.create(file, readOnly ? { access_mode: 'READ_ONLY' } : {}).catch(
+    (error: Error) => {
+      if (/Could not set lock on file/.test(error.message)) throw new WarehouseBusyError(error.message);
+      throw error;
+    },
+  );
   const connection = await instance.connect();
   if (!readOnly) for (const ddl of TABLES) await connection.run(ddl);
   return {
