@@ -1,6 +1,8 @@
 /** Builds each worker's activities from the repositories and outside services they need. */
 import type { Repositories } from '../db/repositories/index.js';
+import type { ShardSet } from '../db/shard-set.js';
 import type { PaymentGateway } from '../payment-gateway/gateway.js';
+import { createAnalyticsActivities } from './analytics-activities.js';
 import { createCheckoutActivities } from './checkout-activities.js';
 import { createFulfillmentActivities } from './fulfillment-activities.js';
 import { createOrderActivities } from './order-activities.js';
@@ -40,4 +42,9 @@ export function createOrderWorkerActivities(repos: Repositories, gateway: Paymen
 
 export function createWarehouseWorkerActivities(repos: Repositories) {
   return createWarehouseActivities({ suborders: repos.suborders });
+}
+
+/** The analytics export's steps: the order worker adds them to its own (one writer of the warehouse file). */
+export function createAnalyticsWorkerActivities(shardSet: ShardSet, warehousePath: string) {
+  return createAnalyticsActivities({ shardSet, warehousePath });
 }

@@ -256,6 +256,20 @@ export const ENV_VARS = [
       'Payment gateway circuit breaker: how long it stays open before one call goes through as a probe (its success closes it)',
     usedBy: ['order-worker'],
   },
+  {
+    name: 'ANALYTICS_DB_PATH',
+    default: '.data/analytics.duckdb',
+    description:
+      'The analytics warehouse, a DuckDB file the order worker exports orders, lines, suborders and payments into (relative paths from the working directory; `npm start` puts it in DATA_DIR). One process writes it: run one order worker with the export on',
+    usedBy: ['order-worker'],
+  },
+  {
+    name: 'ANALYTICS_EXPORT_INTERVAL_SECONDS',
+    default: '0',
+    description:
+      'How often the `analytics-export-<ORDER_TASK_QUEUE>` schedule, which the order worker creates or updates at start-up, copies what changed on the shards into ANALYTICS_DB_PATH; 0 deletes the schedule (the export is off). `npm start` sets 60',
+    usedBy: ['order-worker'],
+  },
 ] as const satisfies readonly EnvVarSpec[];
 
 export type EnvVarName = (typeof ENV_VARS)[number]['name'];
@@ -493,6 +507,8 @@ export interface AppConfig {
   otlpEndpoint: string | undefined;
   /** GET /items answers cache: `ttlSeconds` 0 is off. */
   searchCache: { ttlSeconds: number; maxEntries: number; redisUrl: string | undefined };
+  /** The analytics warehouse file and how often it is exported into (0: never). */
+  analytics: { dbPath: string; exportIntervalSeconds: number };
 }
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -556,6 +572,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
       ttlSeconds: wholeNumber('SEARCH_CACHE_TTL_SECONDS', env),
       maxEntries: positiveInt('SEARCH_CACHE_MAX_ENTRIES', env),
       redisUrl: redisUrl('REDIS_URL', env),
+    },
+    analytics: {
+      dbPath: readVar('ANALYTICS_DB_PATH', env),
+      exportIntervalSeconds: wholeNumber('ANALYTICS_EXPORT_INTERVAL_SECONDS', env),
     },
   };
 }

@@ -4,9 +4,9 @@ import type { Shard, ShardSet } from './shard-set.js';
 
 /** One broken invariant (docs/architecture.md, "The four invariants"), found on one shard. */
 export interface InvariantViolation {
-  invariant: 1 | 2 | 3 | 4;
+  invariant: 1 | 2 | 3 | 4 | 5;
   shard: string;
-  /** Item id (1–3) or order id (4). */
+  /** Item id (1–3, 5) or order id (4). */
   key: string;
   message: string;
 }
@@ -45,6 +45,25 @@ interface OrderLedger {
   refundedCents: number;
 }
 
+/** What one invariant check found on one shard. */
+export type InvariantCheckResult = CheckResultOf<1 | 2 | 3 | 4>;
+
+export interface CheckResultOf<N extends InvariantViolation['invariant']> {
+  invariant: N;
+  name: string;
+  shard: string;
+  /** Items (1–3), orders with their payments (4) or held reservations (5) the check looked at. */
+  rowsExamined: number;
+  violations: InvariantViolation[];
+}
+
+export const INVARIANT_NAMES = {
+  1: 'stock promised = warehouse available',
+  2: 'warehouse physical = available + allocated',
+  3: 'no negative counter, no allocation beyond its reservation',
+  4: 'each order charged at most once, captured − refunded = its charge',
+} as const satisfies Record<InvariantCheckResult['invariant'], string>;
+
 /**
  * Checks the four invariants at a quiescent point (nothing in flight), shard by shard, and returns
  * every violation (empty when all hold). Per item, on its shard:
@@ -59,13 +78,40 @@ export async function checkInvariants(
   shardSet: ShardSet,
   scope: InvariantScope = {},
 ): Promise<InvariantViolation[]> {
+  const results = await runInvariantChecks(shardSet, scope);
+  return results.flatMap((result) => result.violations);
+}
+
+/**
+ * The checks of checkInvariants, one result per invariant and shard (in shard order, 1–4 within a shard),
+ * each passed to `onResult` as soon as its shard's query has answered.
+ */
+export async function runInvariantChecks(
+  shardSet: ShardSet,
+  scope: InvariantScope = {},
+  onResult: (result: InvariantCheckResult) => void = () => {},
+): Promise<InvariantCheckResult[]> {
   const perShard = await Promise.all(
-    shardSet.shards.map(async (shard) => [
-      ...(await checkItems(shard, scope)),
-      ...(await checkOrders(shard, scope)),
-    ]),
+    shardSet.shards.map(async (shard) => {
+      const items = await checkItems(shard, scope);
+      const orders = await checkOrders(shard, scope);
+      const results = ([1, 2, 3, 4] as const).map((invariant) => ({
+        invariant,
+        name: INVARIANT_NAMES[invariant],
+        shard: shard.id,
+        rowsExamined: invariant === 4 ? orders.rowsExamined : items.rowsExamined,
+        violations: [...items.violations, ...orders.violations].filter((v) => v.invariant === invariant),
+      }));
+      for (const result of results) onResult(result);
+      return results;
+    }),
   );
   return perShard.flat();
+}
+
+interface ShardFindings {
+  rowsExamined: number;
+  violations: InvariantViolation[];
 }
 
 function scopeFilter(
@@ -76,7 +122,7 @@ function scopeFilter(
   return ids ? sql`${column} = any(${[...ids]}::text[])` : sql`true`;
 }
 
-async function checkItems(shard: Shard, scope: InvariantScope): Promise<InvariantViolation[]> {
+async function checkItems(shard: Shard, scope: InvariantScope): Promise<ShardFindings> {
   const { sql } = shard;
   const rows = await sql<ItemCounters[]>`
     with live_allocations as (
@@ -171,10 +217,10 @@ async function checkItems(shard: Shard, scope: InvariantScope): Promise<Invarian
       );
     }
   }
-  return violations;
+  return { rowsExamined: rows.length, violations };
 }
 
-async function checkOrders(shard: Shard, scope: InvariantScope): Promise<InvariantViolation[]> {
+async function checkOrders(shard: Shard, scope: InvariantScope): Promise<ShardFindings> {
   const { sql } = shard;
   const rows = await sql<OrderLedger[]>`
     with ledger as (
@@ -222,5 +268,5 @@ async function checkOrders(shard: Shard, scope: InvariantScope): Promise<Invaria
       report(key, `${order.status} order: captured − refunded = ${net} cents, expected ${expected}`);
     }
   }
-  return violations;
+  return { rowsExamined: rows.length, violations };
 }

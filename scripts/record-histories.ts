@@ -348,26 +348,31 @@ export async function recordScenario(
       });
       await scenario.run(handle, world);
       const final = await handle.result();
-      // The operator's way to export a history; the replayer reads this JSON as it is.
-      const json = execFileSync(
-        temporalCli,
-        [
-          'workflow',
-          'show',
-          '--address',
-          env.connection.options.address,
-          '--workflow-id',
-          orderWorkflowId(orderId),
-          '--output',
-          'json',
-        ],
-        { encoding: 'utf8' },
-      );
-      // Stack traces in failures name this checkout's path; recorded histories must not.
-      const portable = json.replaceAll(`${PROJECT_ROOT}/`, '/project/');
-      return { status: final.status, json: portable.endsWith('\n') ? portable : `${portable}\n` };
+      const json = recordedHistory({ env, temporalCli, workflowBundle }, orderWorkflowId(orderId));
+      return { status: final.status, json };
     }),
   );
+}
+
+/** A finished workflow's history as the replayer reads it, through the operator's way to export one. */
+export function recordedHistory({ env, temporalCli }: Recorder, workflowId: string): string {
+  const json = execFileSync(
+    temporalCli,
+    [
+      'workflow',
+      'show',
+      '--address',
+      env.connection.options.address,
+      '--workflow-id',
+      workflowId,
+      '--output',
+      'json',
+    ],
+    { encoding: 'utf8' },
+  );
+  // Stack traces in failures name this checkout's path; recorded histories must not.
+  const portable = json.replaceAll(`${PROJECT_ROOT}/`, '/project/');
+  return portable.endsWith('\n') ? portable : `${portable}\n`;
 }
 
 /** Records every scenario, or only those named on the command line. */

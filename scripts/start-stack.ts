@@ -197,6 +197,8 @@ try {
     ALLOW_DEV_SECRETS: '1',
     // The storefront's sign-in page on this machine: a token for any customer id, operator included.
     DEMO_LOGIN: '1',
+    ANALYTICS_DB_PATH: path.join(dataDir, 'analytics.duckdb'),
+    ANALYTICS_EXPORT_INTERVAL_SECONDS: '60',
     TEMPORAL_UI_URL: `http://localhost:${uiPort}`,
     ...env,
     SHARD_URLS: shardUrls,

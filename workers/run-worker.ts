@@ -7,7 +7,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { type AppConfig, devSecretsInUse, loadConfig, type ProcessRole } from '../config/env.js';
 import { dropOrphanedConnectionErrors } from '../db/orphaned-connection-errors.js';
 import { createRepositories, type Repositories } from '../db/repositories/index.js';
-import { createShardSet } from '../db/shard-set.js';
+import { createShardSet, type ShardSet } from '../db/shard-set.js';
 import { TERMINAL_ORDER_STATUSES } from '../domain/order-status.js';
 import { createLogger } from '../observability/logger.js';
 import type { PlatformMetrics } from '../observability/platform-metrics.js';
@@ -26,10 +26,17 @@ export interface WorkerSpec {
   taskQueue(config: AppConfig): string;
   /** Port of the process's Prometheus `/metrics`; 0 for none. */
   metricsPort(config: AppConfig): number;
-  activities(deps: { config: AppConfig; repos: Repositories; metrics: PlatformMetrics }): object;
+  activities(deps: {
+    config: AppConfig;
+    repos: Repositories;
+    metrics: PlatformMetrics;
+    shardSet: ShardSet;
+  }): object;
   workflows?: (config: AppConfig) => Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'>;
   /** Keeps `orders_open` and `orders_paying_overdue` current (one process of the platform is enough). */
   countOpenOrders?: { payingOverdueAfterMs(config: AppConfig): number };
+  /** Runs once the worker is made, before it polls; what it answers is logged. */
+  atStart?: (config: AppConfig) => Promise<Record<string, unknown>>;
 }
 
 const OPEN_ORDERS_REFRESH_MS = 15_000;
@@ -81,6 +88,7 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
           },
         }),
         metrics,
+        shardSet: shards,
       }),
       ...spec.workflows?.(config),
       // The first is outermost: the step metrics see failures as Temporal reports them, and a barrier's
@@ -96,6 +104,7 @@ export async function runWorker(spec: WorkerSpec): Promise<void> {
       shutdownGraceTime: `${config.worker.shutdownGraceSeconds} seconds`,
     };
     const worker = await Worker.create(withWorkerTracing(tracing, options));
+    if (spec.atStart) logger.info('started', await spec.atStart(config));
     const running = worker.run();
     logger.info('worker polling', {
       taskQueue: spec.taskQueue(config),

@@ -7,8 +7,9 @@
  * `handlers-answer-first` patch, and `v2-regular-gateway.` ones from further back, before its
  * `gateway-calls-local` patch. Those of the legacy orderWorkflow and its fulfillment
  * child keep a `legacy-v<N>.` prefix (v1 before the `report-suborders-before-notify` patch, v2 after),
- * so every type still registered, and both sides of every patch, are replayed. Mutated copies of each
- * order workflow, with two steps swapped, prove the replay really checks.
+ * so every type still registered, and both sides of every patch, are replayed; `analytics.` ones are of
+ * analyticsExportWorkflow (`scripts/record-analytics-history.ts`). Mutated copies of each workflow, with two
+ * steps swapped, prove the replay really checks.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -102,6 +103,10 @@ describe('replay: recorded histories against today’s workflow code', function 
         `missing history: v2-regular-gateway.${branch}`,
       );
     }
+  });
+
+  it('has a history of the analytics export', () => {
+    assert.ok(recordedHistories().some((h) => h.workflowId === 'analytics.export'));
   });
 
   it('replays every history without nondeterminism', async () => {
@@ -242,5 +247,12 @@ describe('replay: recorded histories against today’s workflow code', function 
       results,
       v3.filter((name) => name !== 'checkout-out-of-stock'),
     );
+  });
+
+  it('fails when the analytics export no longer asks which shards there are first', async () => {
+    const results = await replayMutant('analytics/export-workflow.ts', (source) =>
+      source.replace('await steps.analyticsShardIds()', "['shard-0', 'shard-1']"),
+    );
+    assertDiverged(results, ['analytics.export']);
   });
 });

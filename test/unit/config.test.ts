@@ -28,6 +28,22 @@ describe('config', () => {
     assert.throws(() => loadConfig({ ...BASE, JWT_MAX_LIFETIME_SECONDS: '0' }), /JWT_MAX_LIFETIME_SECONDS/);
   });
 
+  it('keeps the analytics warehouse under .data with its export off unless an interval is set', () => {
+    assert.deepEqual(loadConfig(BASE).analytics, {
+      dbPath: '.data/analytics.duckdb',
+      exportIntervalSeconds: 0,
+    });
+    assert.deepEqual(
+      loadConfig({ ...BASE, ANALYTICS_DB_PATH: '/srv/a.duckdb', ANALYTICS_EXPORT_INTERVAL_SECONDS: '60' })
+        .analytics,
+      { dbPath: '/srv/a.duckdb', exportIntervalSeconds: 60 },
+    );
+    assert.throws(
+      () => loadConfig({ ...BASE, ANALYTICS_EXPORT_INTERVAL_SECONDS: '1.5' }),
+      /ANALYTICS_EXPORT_INTERVAL_SECONDS/,
+    );
+  });
+
   it('refuses the public default secrets a process uses, unless ALLOW_DEV_SECRETS=1', () => {
     assert.throws(() => devSecretsInUse('api', {}), /JWT_SECRET and PAYMENT_TOKEN_SECRET/);
     assert.throws(() => devSecretsInUse('order-worker', {}), /^ConfigError: PAYMENT_TOKEN_SECRET left/);
