@@ -1,0 +1,119 @@
+/**
+ * waitingRoomWorkflow: the queue of one hot item (workflow id `waiting-room-<itemId>`). Shoppers join by
+ * Update, so their ticket is durable before the API answers 202; a timer loop admits them first come first
+ * served at `admitPerSecond`; an admitted ticket lets its owner BEGIN until its window ends, then it is
+ * dropped. The room closes when the item has no available unit left (`sold-out`) or an operator ends it
+ * (`ended`); the workflow then completes with its last view. Waiting tickets do not expire: a shopper who
+ * left costs one admission, whose ticket lapses unused. A long queue continues as new, carrying its state.
+ */
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxyLocalActivities,
+  setHandler,
+  sleep,
+  uuid4,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { WaitingRoomActivities } from '../../activities/waiting-room-activities.js';
+import {
+  configureRoomUpdate,
+  endRoomUpdate,
+  joinQueueUpdate,
+  roomViewQuery,
+  ticketStatusQuery,
+} from '../definitions.js';
+import { STEP_RETRY, STEP_TIMEOUT } from '../retry-policies.js';
+import { emptyQueue, WaitingQueue } from './queue.js';
+import type { CloseReason, RoomView, WaitingRoomInput } from './types.js';
+
+/** How often the room admits: each tick admits the tick's share of the rate in one batch. */
+export const ADMISSION_TICK_MS = 500;
+
+/** The type of the refusal a closed room answers a join with. */
+export const ROOM_CLOSED = 'WaitingRoomClosed';
+
+const { availableUnits } = proxyLocalActivities<WaitingRoomActivities>({
+  startToCloseTimeout: STEP_TIMEOUT,
+  retry: STEP_RETRY,
+});
+
+export async function waitingRoomWorkflow(input: WaitingRoomInput): Promise<RoomView> {
+  const { itemId, admissionWindowSeconds } = input;
+  let admitPerSecond = input.admitPerSecond;
+  let closed: CloseReason | undefined;
+  const queue = new WaitingQueue(input.queue ?? emptyQueue(), admissionWindowSeconds * 1000);
+
+  const view = (): RoomView => ({
+    itemId,
+    admitPerSecond,
+    admissionWindowSeconds,
+    nextSequence: queue.state.nextSequence,
+    admittedThrough: queue.state.admittedThrough,
+    batches: queue.state.batches,
+    ...(closed ? { closed: { reason: closed } } : {}),
+  });
+
+  setHandler(roomViewQuery, view);
+  setHandler(ticketStatusQuery, (ticket) => queue.status(ticket));
+  setHandler(
+    joinQueueUpdate,
+    ({ customerId }) => queue.join(customerId, () => uuid4().replaceAll('-', '').slice(0, 16)),
+    {
+      validator: ({ customerId }) => {
+        if (closed) {
+          throw ApplicationFailure.create({
+            type: ROOM_CLOSED,
+            message: `closed: ${closed}`,
+            nonRetryable: true,
+          });
+        }
+        if (typeof customerId !== 'string' || customerId === '') throw new Error('customerId is required');
+      },
+    },
+  );
+  setHandler(
+    configureRoomUpdate,
+    (settings) => {
+      admitPerSecond = settings.admitPerSecond;
+      return view();
+    },
+    {
+      validator: ({ admitPerSecond: rate }) => {
+        if (!(Number.isFinite(rate) && rate >= 0)) throw new Error('admitPerSecond must be 0 or more');
+      },
+    },
+  );
+  setHandler(endRoomUpdate, () => {
+    closed ??= 'ended';
+    return view();
+  });
+
+  const canAdmit = () => queue.waiting > 0 && admitPerSecond > 0;
+  const historyLong = () => workflowInfo().continueAsNewSuggested;
+  while (!closed && !historyLong()) {
+    if (!canAdmit()) {
+      const expiry = queue.nextExpiry();
+      await condition(
+        () => closed !== undefined || canAdmit() || historyLong(),
+        expiry === undefined ? undefined : Math.max(1, expiry - Date.now()),
+      );
+    } else {
+      await sleep(ADMISSION_TICK_MS);
+      if (closed) break;
+      if ((await availableUnits(itemId)) <= 0) {
+        closed = 'sold-out';
+        break;
+      }
+      queue.admit(admitPerSecond, ADMISSION_TICK_MS, Date.now());
+    }
+    queue.dropExpired(Date.now());
+  }
+  await condition(allHandlersFinished);
+  if (!closed) {
+    return continueAsNew<typeof waitingRoomWorkflow>({ ...input, admitPerSecond, queue: queue.state });
+  }
+  return view();
+}
