@@ -101,6 +101,27 @@ export const ENV_VARS = [
     optional: true,
   },
   {
+    name: 'WAITING_ROOM_ADMIT_PER_SECOND',
+    default: '20',
+    description:
+      "Shoppers a hot item's waiting room admits per second when `POST /admin/items/:itemId/hot` names no `admitPerSecond`",
+    usedBy: ['api'],
+  },
+  {
+    name: 'WAITING_ROOM_ADMISSION_SECONDS',
+    default: '120',
+    description:
+      'How long an admitted queue ticket lets its owner BEGIN (`admittedUntil`); unused, it expires then. Fixed in a waiting room when it opens',
+    usedBy: ['api'],
+  },
+  {
+    name: 'WAITING_ROOM_POLL_MS',
+    default: '500',
+    description:
+      "How often each API process reads a hot item's queue (one Temporal query per item, whatever the number of shoppers) to push positions to its SSE streams",
+    usedBy: ['api'],
+  },
+  {
     name: 'JWT_MAX_LIFETIME_SECONDS',
     default: '86400',
     description:
@@ -493,6 +514,7 @@ export interface AppConfig {
   otlpEndpoint: string | undefined;
   /** GET /items answers cache: `ttlSeconds` 0 is off. */
   searchCache: { ttlSeconds: number; maxEntries: number; redisUrl: string | undefined };
+  waitingRoom: { admitPerSecond: number; admissionWindowSeconds: number; pollMs: number };
 }
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -556,6 +578,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
       ttlSeconds: wholeNumber('SEARCH_CACHE_TTL_SECONDS', env),
       maxEntries: positiveInt('SEARCH_CACHE_MAX_ENTRIES', env),
       redisUrl: redisUrl('REDIS_URL', env),
+    },
+    waitingRoom: {
+      admitPerSecond: positiveInt('WAITING_ROOM_ADMIT_PER_SECOND', env),
+      admissionWindowSeconds: positiveInt('WAITING_ROOM_ADMISSION_SECONDS', env),
+      pollMs: positiveInt('WAITING_ROOM_POLL_MS', env),
     },
   };
 }
