@@ -46,8 +46,13 @@ export const fulfillmentProgressSignal =
 // Waiting room of a hot item: one workflow per item, shoppers queue for admission to BEGIN.
 export const WAITING_ROOM_WORKFLOW_TYPE = 'waitingRoomWorkflow';
 export const waitingRoomWorkflowId = (itemId: string): string => `waiting-room-${itemId}`;
-/** A shopper takes a ticket (or gets theirs back); answered once the ticket is in the workflow's history. */
-export const joinQueueUpdate = defineUpdate<JoinAnswer, [JoinRequest]>('joinQueue');
+/**
+ * Shoppers take tickets (or get theirs back), one answer per customer id in order; answered once the
+ * tickets are in the workflow's history.
+ */
+export const joinQueueUpdate = defineUpdate<JoinAnswer[], [JoinRequest]>('joinQueue');
+/** Shoppers one join Update may carry. */
+export const MAX_JOINS = 1_000;
 /** An operator marks the item hot again, possibly with another rate; answers the room as it stands. */
 export const configureRoomUpdate = defineUpdate<RoomView, [{ admitPerSecond: number }]>('configureRoom');
 /** An operator ends the waiting room: everyone waiting is told `ended`. */

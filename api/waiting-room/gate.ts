@@ -6,12 +6,18 @@
  */
 import type { Client } from '@temporalio/client';
 import type { OrderLine } from '../../domain/order-lines.js';
-import { joinQueueUpdate, ticketStatusQuery, waitingRoomWorkflowId } from '../../workflows/definitions.js';
+import {
+  joinQueueUpdate,
+  MAX_JOINS,
+  ticketStatusQuery,
+  waitingRoomWorkflowId,
+} from '../../workflows/definitions.js';
 import type { JoinAnswer, TicketStatus } from '../../workflows/waiting-room/types.js';
 import { ProblemError, problems } from '../problem.js';
 import { waitingRoomEventsPath } from '../schemas/waiting-room.js';
 import { isRefused, updateOrRefusal } from '../workflow-calls.js';
 import type { HotItems } from './hot-items.js';
+import { createJoinBatcher } from './join-batcher.js';
 
 export interface QueuedBegin {
   ok: false;
@@ -36,21 +42,27 @@ export interface GateDeps {
   publicBaseUrl: string;
 }
 
-/** Joins can race a room continuing as new: the Update then finds the old run closed, and is sent again. */
+/** Joins can race a room continuing as new, or a lost workflow task: they are sent again. */
 const JOIN_ATTEMPTS = 3;
 
 export function createWaitingRoomGate({ temporal, hotItems, publicBaseUrl }: GateDeps): WaitingRoomGate {
   const room = (itemId: string) => temporal.workflow.getHandle(waitingRoomWorkflowId(itemId));
 
-  async function join(itemId: string, customerId: string): Promise<JoinAnswer | undefined> {
+  async function sendJoins(itemId: string, customerIds: string[]): Promise<JoinAnswer[] | undefined> {
     for (let attempt = 1; ; attempt++) {
-      const answer = await updateOrRefusal(() =>
-        room(itemId).executeUpdate(joinQueueUpdate, { args: [{ customerId }] }),
-      );
-      if (!isRefused(answer)) return answer;
-      if (attempt >= JOIN_ATTEMPTS || !(await isRunning(itemId))) return undefined;
+      try {
+        const answers = await updateOrRefusal(() =>
+          room(itemId).executeUpdate(joinQueueUpdate, { args: [{ customerIds }] }),
+        );
+        if (!isRefused(answers)) return answers;
+        if (attempt >= JOIN_ATTEMPTS || !(await isRunning(itemId))) return undefined;
+      } catch (error) {
+        // An Update the room dropped (a lost workflow task, continueAsNew): joining again is harmless.
+        if (attempt >= JOIN_ATTEMPTS) throw error;
+      }
     }
   }
+  const batcher = createJoinBatcher(sendJoins, MAX_JOINS);
 
   async function isRunning(itemId: string): Promise<boolean> {
     try {
@@ -77,7 +89,7 @@ export function createWaitingRoomGate({ temporal, hotItems, publicBaseUrl }: Gat
         .find((id) => hotItems.isHot(id));
       if (itemId === undefined) return undefined;
       if (queueTicket === undefined) {
-        const joined = await join(itemId, customerId);
+        const joined = await batcher.join(itemId, customerId);
         if (!joined) {
           hotItems.unmarked(itemId);
           return undefined;

@@ -81,6 +81,10 @@ function rssMiB(pid: number | undefined): number {
 describe('api: the waiting room of a hot item', function () {
   this.timeout(300_000);
   const live = usePlatform({ operator: 'ops-waiting-room', env: { WAITING_ROOM_POLL_MS: '250' } });
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed')
+      fs.writeFileSync('/tmp/wr-output.log', live.platform.output.join('\n'));
+  });
 
   it('queues BEGIN with a ticket only its owner can follow, and an admitted ticket opens BEGIN', async () => {
     const itemId = await stockedItem(live.db.repos, { 'wh-east': 5 });

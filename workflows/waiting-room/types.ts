@@ -48,8 +48,9 @@ export interface RoomView {
   closed?: { reason: CloseReason };
 }
 
+/** Shoppers joining together: an API process sends the joins that arrive while its last one is answered. */
 export interface JoinRequest {
-  customerId: string;
+  customerIds: string[];
 }
 
 export interface JoinAnswer {

@@ -22,6 +22,7 @@ import {
   configureRoomUpdate,
   endRoomUpdate,
   joinQueueUpdate,
+  MAX_JOINS,
   roomViewQuery,
   ticketStatusQuery,
 } from '../definitions.js';
@@ -58,22 +59,22 @@ export async function waitingRoomWorkflow(input: WaitingRoomInput): Promise<Room
 
   setHandler(roomViewQuery, view);
   setHandler(ticketStatusQuery, (ticket) => queue.status(ticket));
-  setHandler(
-    joinQueueUpdate,
-    ({ customerId }) => queue.join(customerId, () => uuid4().replaceAll('-', '').slice(0, 16)),
-    {
-      validator: ({ customerId }) => {
-        if (closed) {
-          throw ApplicationFailure.create({
-            type: ROOM_CLOSED,
-            message: `closed: ${closed}`,
-            nonRetryable: true,
-          });
-        }
-        if (typeof customerId !== 'string' || customerId === '') throw new Error('customerId is required');
-      },
+  const newKey = () => uuid4().replaceAll('-', '').slice(0, 16);
+  setHandler(joinQueueUpdate, ({ customerIds }) => customerIds.map((id) => queue.join(id, newKey)), {
+    validator: ({ customerIds }) => {
+      if (closed) {
+        throw ApplicationFailure.create({
+          type: ROOM_CLOSED,
+          message: `closed: ${closed}`,
+          nonRetryable: true,
+        });
+      }
+      const valid = (id: unknown) => typeof id === 'string' && id !== '';
+      if (!Array.isArray(customerIds) || customerIds.length > MAX_JOINS || !customerIds.every(valid)) {
+        throw new Error(`customerIds must be 1–${MAX_JOINS} customer ids`);
+      }
     },
-  );
+  });
   setHandler(
     configureRoomUpdate,
     (settings) => {
