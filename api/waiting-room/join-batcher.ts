@@ -35,7 +35,7 @@ export function createJoinBatcher(send: SendJoins, maxBatch: number): JoinBatche
         itemId,
         batch.map((p) => p.customerId),
       );
-      batch.forEach((p, i) => p.resolve(answers?.[i]));
+      for (const [i, p] of batch.entries()) p.resolve(answers?.[i]);
     } catch (error) {
       for (const p of batch) p.reject(error);
     } finally {
