@@ -82,8 +82,8 @@ describe('api: the waiting room of a hot item', function () {
   this.timeout(300_000);
   const live = usePlatform({ operator: 'ops-waiting-room', env: { WAITING_ROOM_POLL_MS: '250' } });
   afterEach(function () {
-    if (this.currentTest?.state === 'failed')
-      fs.writeFileSync('/tmp/wr-output.log', live.platform.output.join('\n'));
+    // What the processes said last explains most failures here (a lost Update, a slow worker).
+    if (this.currentTest?.state === 'failed') console.log(live.platform.output.slice(-40).join('\n'));
   });
 
   it('queues BEGIN with a ticket only its owner can follow, and an admitted ticket opens BEGIN', async () => {
