@@ -65,6 +65,8 @@ export interface ApiDeps {
 export interface WaitingRoomDeps {
   hotItems: HotItems;
   feeds: RoomFeeds;
+  /** Signs queue tickets to their shoppers. */
+  ticketSecret: string;
   defaultAdmitPerSecond: number;
   admissionWindowSeconds: number;
 }
@@ -139,7 +141,7 @@ export function createApp(deps: ApiDeps) {
   );
   app.route('/', cartRoutes(repos.carts));
   app.route('/', checkoutRoutes({ ...deps.checkout, temporal }, metrics));
-  app.route('/', waitingRoomEventRoutes({ temporal, feeds: deps.waitingRoom.feeds }));
+  app.route('/', waitingRoomEventRoutes(deps.waitingRoom));
   app.route('/', paymentRoutes({ ...deps.checkout, temporal }));
   app.route('/', orderRoutes(repos.orders));
   const onCatalogChange = async () => {

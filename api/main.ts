@@ -89,6 +89,7 @@ const app = createApp({
   waitingRoom: {
     hotItems,
     feeds: roomFeeds,
+    ticketSecret: config.queueTicketSecret,
     defaultAdmitPerSecond: config.waitingRoom.admitPerSecond,
     admissionWindowSeconds: config.waitingRoom.admissionWindowSeconds,
   },
@@ -117,7 +118,12 @@ const app = createApp({
       repos,
       gateway,
     ),
-    waitingRoom: createWaitingRoomGate({ temporal, hotItems, publicBaseUrl: config.publicBaseUrl }),
+    waitingRoom: createWaitingRoomGate({
+      temporal,
+      hotItems,
+      publicBaseUrl: config.publicBaseUrl,
+      ticketSecret: config.queueTicketSecret,
+    }),
   },
 });
 

@@ -509,6 +509,8 @@ export interface AppConfig {
   temporalUiUrl: string;
   /** Signs pagination cursors; derived from JWT_SECRET so every API replica agrees without another secret. */
   cursorSecret: string;
+  /** Signs queue tickets to their shopper, derived from JWT_SECRET likewise. */
+  queueTicketSecret: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** OTLP/HTTP base URL traces go to; undefined: tracing off. */
   otlpEndpoint: string | undefined;
@@ -571,6 +573,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     temporalUiUrl: readVar('TEMPORAL_UI_URL', env),
     cursorSecret: createHmac('sha256', readVar('JWT_SECRET', env))
       .update('pagination-cursor')
+      .digest('base64url'),
+    queueTicketSecret: createHmac('sha256', readVar('JWT_SECRET', env))
+      .update('queue-ticket')
       .digest('base64url'),
     logLevel: logLevel as AppConfig['logLevel'],
     otlpEndpoint: httpUrl('OTEL_EXPORTER_OTLP_ENDPOINT', env),

@@ -1,26 +1,27 @@
 /**
  * GET /checkout/waiting-room/:itemId/tickets/:ticket/events: the ticket owner's server-sent events.
  * `position` {position, estimatedWaitSeconds} first and whenever it changes, then one of `admitted`
- * {ticket, admittedUntil} or `closed` {reason}, after which the stream ends. The room's workflow is asked
- * once, whose ticket it is; positions come from the item's shared feed (room-feeds.ts).
+ * {ticket, admittedUntil} or `closed` {reason}, after which the stream ends. Whose ticket it is comes
+ * from its signed key (ticket-keys.ts) and where it stands from the item's shared feed (room-feeds.ts):
+ * opening a stream costs the room's workflow nothing.
  */
 import { z } from '@hono/zod-openapi';
-import type { Client } from '@temporalio/client';
-import { WorkflowNotFoundError } from '@temporalio/common';
 import { streamSSE } from 'hono/streaming';
-import { ticketStatusQuery, waitingRoomWorkflowId } from '../../workflows/definitions.js';
 import { admittedUntilOf, parseTicket } from '../../workflows/waiting-room/queue.js';
 import type { RoomView } from '../../workflows/waiting-room/types.js';
 import { ProblemError, problems } from '../problem.js';
 import { newRouter } from '../router.js';
 import { TicketParamsSchema } from '../schemas/waiting-room.js';
 import type { RoomFeeds } from '../waiting-room/room-feeds.js';
+import { isTicketOf } from '../waiting-room/ticket-keys.js';
 import { bearerRoute } from './bearer-route.js';
 
 export interface TicketEventDeps {
-  temporal: Client;
   feeds: RoomFeeds;
+  ticketSecret: string;
   heartbeatMs?: number;
+  /** How long to wait for the room's first view before answering 503. */
+  firstViewTimeoutMs?: number;
 }
 
 const ticketEvents = bearerRoute(
@@ -33,7 +34,7 @@ const ticketEvents = bearerRoute(
       '`event: position` `{"position", "estimatedWaitSeconds"}` first and at every change; then ' +
       '`event: admitted` `{"ticket", "admittedUntil"}` (BEGIN again with `Queue-Ticket` before then) or ' +
       '`event: closed` `{"reason"}` (`sold-out`, `ended`), and the stream ends. Only the shopper who took ' +
-      "the ticket may read it: another's, or an unknown ticket, is 404; an expired one 410.",
+      "the ticket may read it: another's, or an unknown ticket, is 404; one whose admission window is over, 410.",
     request: { params: TicketParamsSchema },
     responses: {
       200: { description: 'A text/event-stream', content: { 'text/event-stream': { schema: z.string() } } },
@@ -44,36 +45,62 @@ const ticketEvents = bearerRoute(
 
 type TicketEvent = { event: 'position' | 'admitted' | 'closed'; data: Record<string, unknown> };
 
-/** The event the view means for the ticket of `sequence`. */
-function eventFor(view: RoomView, ticket: string, sequence: number): TicketEvent {
-  const admittedUntil = admittedUntilOf(view.batches, sequence, view.admissionWindowSeconds * 1000);
-  if (sequence < view.admittedThrough && admittedUntil !== undefined) {
+/** The event the view means for the ticket of `sequence`; `expired` when its admission window is over. */
+function eventFor(view: RoomView, ticket: string, sequence: number): TicketEvent | 'expired' {
+  if (sequence < view.admittedThrough) {
+    const admittedUntil = admittedUntilOf(view.batches, sequence, view.admissionWindowSeconds * 1000);
+    if (admittedUntil === undefined) return 'expired';
     return { event: 'admitted', data: { ticket, admittedUntil: new Date(admittedUntil).toISOString() } };
   }
   if (view.closed) return { event: 'closed', data: { reason: view.closed.reason } };
-  const position = Math.max(1, sequence - view.admittedThrough + 1);
+  const position = sequence - view.admittedThrough + 1;
   const estimatedWaitSeconds = view.admitPerSecond > 0 ? Math.ceil(position / view.admitPerSecond) : null;
   return { event: 'position', data: { position, estimatedWaitSeconds } };
 }
 
-export function waitingRoomEventRoutes({ temporal, feeds, heartbeatMs = 15_000 }: TicketEventDeps) {
+export function waitingRoomEventRoutes({
+  feeds,
+  ticketSecret,
+  heartbeatMs = 15_000,
+  firstViewTimeoutMs = 10_000,
+}: TicketEventDeps) {
   return newRouter().openapi(ticketEvents, async (c) => {
     const { itemId, ticket } = c.req.valid('param');
     const notYours = () => new ProblemError(problems.notFound(`No ticket ${ticket} of yours for ${itemId}`));
-    const status = await temporal.workflow
-      .getHandle(waitingRoomWorkflowId(itemId))
-      .query(ticketStatusQuery, ticket)
-      .catch((error: unknown) => {
-        throw error instanceof WorkflowNotFoundError ? notYours() : error;
-      });
-    if (status.status === 'expired') {
-      throw new ProblemError(problems.queueTicket('expired', 'The admission window of this ticket is over'));
+    const parsed = parseTicket(ticket);
+    if (!parsed || !isTicketOf(ticketSecret, parsed.key, itemId, c.get('customerId'))) throw notYours();
+    const { sequence } = parsed;
+
+    // Subscribe first; views that arrive before the stream opens wait in `latest`.
+    let latest: RoomView | undefined;
+    let deliver: (view: RoomView) => void = (view) => {
+      latest = view;
+    };
+    const unsubscribe = feeds.subscribe(itemId, (view) => deliver(view));
+    const first = await new Promise<RoomView | undefined>((resolve) => {
+      if (latest) return resolve(latest);
+      const timer = setTimeout(() => resolve(undefined), firstViewTimeoutMs);
+      deliver = (view) => {
+        latest = view;
+        clearTimeout(timer);
+        resolve(view);
+      };
+    });
+    const refuse = (problem: ProblemError) => {
+      unsubscribe();
+      return problem;
+    };
+    if (!first)
+      throw refuse(new ProblemError(problems.unavailable("The waiting room's queue cannot be read")));
+    if (sequence >= first.nextSequence) throw refuse(notYours());
+    if (eventFor(first, ticket, sequence) === 'expired') {
+      throw refuse(
+        new ProblemError(problems.queueTicket('expired', 'The admission window of this ticket is over')),
+      );
     }
-    if (status.status === 'unknown' || status.customerId !== c.get('customerId')) throw notYours();
-    const { sequence } = parseTicket(ticket)!;
 
     return streamSSE(c, async (stream) => {
-      let lastPosition: string | undefined;
+      let lastData: string | undefined;
       let done = false;
       let writes = Promise.resolve();
       let finish: () => void = () => {};
@@ -82,20 +109,20 @@ export function waitingRoomEventRoutes({ temporal, feeds, heartbeatMs = 15_000 }
         stream.onAbort(resolve);
         if (stream.aborted) resolve();
       });
-      const unsubscribe = feeds.subscribe(itemId, (view) => {
-        if (done) return;
+      const send = (view: RoomView) => {
         const next = eventFor(view, ticket, sequence);
+        if (done || next === 'expired') return;
         const data = JSON.stringify(next.data);
-        if (next.event === 'position') {
-          if (data === lastPosition) return;
-          lastPosition = data;
-        }
+        if (data === lastData) return;
+        lastData = data;
         writes = writes.then(() => stream.writeSSE({ event: next.event, data }));
         if (next.event !== 'position') {
           done = true;
           void writes.then(finish, finish);
         }
-      });
+      };
+      send(latest ?? first);
+      deliver = send;
       const heartbeat = setInterval(() => {
         writes = writes.then(() => stream.write(': heartbeat\n\n').then(() => undefined));
       }, heartbeatMs);

@@ -18,6 +18,7 @@ import { waitingRoomEventsPath } from '../schemas/waiting-room.js';
 import { isRefused, updateOrRefusal } from '../workflow-calls.js';
 import type { HotItems } from './hot-items.js';
 import { createJoinBatcher } from './join-batcher.js';
+import { ticketKey } from './ticket-keys.js';
 
 export interface QueuedBegin {
   ok: false;
@@ -40,19 +41,35 @@ export interface GateDeps {
   temporal: Client;
   hotItems: Pick<HotItems, 'isHot' | 'unmarked'>;
   publicBaseUrl: string;
+  /** Signs each ticket to its shopper (ticket-keys.ts). */
+  ticketSecret: string;
 }
 
 /** Joins can race a room continuing as new, or a lost workflow task: they are sent again. */
 const JOIN_ATTEMPTS = 3;
 
-export function createWaitingRoomGate({ temporal, hotItems, publicBaseUrl }: GateDeps): WaitingRoomGate {
+export function createWaitingRoomGate({
+  temporal,
+  hotItems,
+  publicBaseUrl,
+  ticketSecret,
+}: GateDeps): WaitingRoomGate {
   const room = (itemId: string) => temporal.workflow.getHandle(waitingRoomWorkflowId(itemId));
 
   async function sendJoins(itemId: string, customerIds: string[]): Promise<JoinAnswer[] | undefined> {
     for (let attempt = 1; ; attempt++) {
       try {
         const answers = await updateOrRefusal(() =>
-          room(itemId).executeUpdate(joinQueueUpdate, { args: [{ customerIds }] }),
+          room(itemId).executeUpdate(joinQueueUpdate, {
+            args: [
+              {
+                shoppers: customerIds.map((customerId) => ({
+                  customerId,
+                  key: ticketKey(ticketSecret, itemId, customerId),
+                })),
+              },
+            ],
+          }),
         );
         if (!isRefused(answers)) return answers;
         if (attempt >= JOIN_ATTEMPTS || !(await isRunning(itemId))) return undefined;

@@ -16,6 +16,9 @@ export const emptyQueue = (): QueueState => ({
 export const ticketOf = (holder: Pick<Ticketholder, 'sequence' | 'key'>): string =>
   `${holder.sequence}-${holder.key}`;
 
+export const isTicketKey = (key: unknown): key is string =>
+  typeof key === 'string' && /^[0-9a-f]{16}$/.test(key);
+
 /** The sequence and key a ticket string names; undefined when it is not shaped like one. */
 export function parseTicket(ticket: string): { sequence: number; key: string } | undefined {
   const match = /^(\d{1,15})-([0-9a-f]{16})$/.exec(ticket);

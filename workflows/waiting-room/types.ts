@@ -6,13 +6,15 @@ export interface WaitingRoomInput {
   admitPerSecond: number;
   /** How long an admitted ticket lets its owner BEGIN. */
   admissionWindowSeconds: number;
+  /** Continue as new past this many history events, if Temporal has not suggested it before. */
+  continueAsNewAfterEvents?: number;
   /** The queue carried over by continueAsNew; absent on the first run. */
   queue?: QueueState;
 }
 
 export interface Ticketholder {
   sequence: number;
-  /** Random part of the ticket, so a ticket cannot be guessed from its sequence. */
+  /** The ticket's part the API signs to the shopper: a ticket cannot be made up from its sequence. */
   key: string;
   customerId: string;
 }
@@ -48,9 +50,13 @@ export interface RoomView {
   closed?: { reason: CloseReason };
 }
 
-/** Shoppers joining together: an API process sends the joins that arrive while its last one is answered. */
+/**
+ * Shoppers joining together: an API process sends the joins that arrive while its last one is answered.
+ * Each brings the key of its ticket, which the API signs to the shopper (so it can tell a ticket's owner
+ * without asking the workflow).
+ */
 export interface JoinRequest {
-  customerIds: string[];
+  shoppers: { customerId: string; key: string }[];
 }
 
 export interface JoinAnswer {

@@ -14,7 +14,6 @@ import {
   proxyLocalActivities,
   setHandler,
   sleep,
-  uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { WaitingRoomActivities } from '../../activities/waiting-room-activities.js';
@@ -27,11 +26,14 @@ import {
   ticketStatusQuery,
 } from '../definitions.js';
 import { STEP_RETRY, STEP_TIMEOUT } from '../retry-policies.js';
-import { emptyQueue, WaitingQueue } from './queue.js';
+import { emptyQueue, isTicketKey, WaitingQueue } from './queue.js';
 import type { CloseReason, RoomView, WaitingRoomInput } from './types.js';
 
 /** How often the room admits: each tick admits the tick's share of the rate in one batch. */
 export const ADMISSION_TICK_MS = 500;
+
+/** History length past which a room continues as new even if Temporal has not suggested it yet. */
+export const CONTINUE_AS_NEW_AFTER_EVENTS = 10_000;
 
 /** The type of the refusal a closed room answers a join with. */
 export const ROOM_CLOSED = 'WaitingRoomClosed';
@@ -59,22 +61,26 @@ export async function waitingRoomWorkflow(input: WaitingRoomInput): Promise<Room
 
   setHandler(roomViewQuery, view);
   setHandler(ticketStatusQuery, (ticket) => queue.status(ticket));
-  const newKey = () => uuid4().replaceAll('-', '').slice(0, 16);
-  setHandler(joinQueueUpdate, ({ customerIds }) => customerIds.map((id) => queue.join(id, newKey)), {
-    validator: ({ customerIds }) => {
-      if (closed) {
-        throw ApplicationFailure.create({
-          type: ROOM_CLOSED,
-          message: `closed: ${closed}`,
-          nonRetryable: true,
-        });
-      }
-      const valid = (id: unknown) => typeof id === 'string' && id !== '';
-      if (!Array.isArray(customerIds) || customerIds.length > MAX_JOINS || !customerIds.every(valid)) {
-        throw new Error(`customerIds must be 1–${MAX_JOINS} customer ids`);
-      }
+  setHandler(
+    joinQueueUpdate,
+    ({ shoppers }) => shoppers.map(({ customerId, key }) => queue.join(customerId, () => key)),
+    {
+      validator: ({ shoppers }) => {
+        if (closed) {
+          throw ApplicationFailure.create({
+            type: ROOM_CLOSED,
+            message: `closed: ${closed}`,
+            nonRetryable: true,
+          });
+        }
+        const valid = (s: { customerId?: unknown; key?: unknown }) =>
+          typeof s.customerId === 'string' && s.customerId !== '' && isTicketKey(s.key);
+        if (!Array.isArray(shoppers) || shoppers.length > MAX_JOINS || !shoppers.every(valid)) {
+          throw new Error(`shoppers must be 1–${MAX_JOINS} customer ids with their ticket keys`);
+        }
+      },
     },
-  });
+  );
   setHandler(
     configureRoomUpdate,
     (settings) => {
@@ -93,7 +99,8 @@ export async function waitingRoomWorkflow(input: WaitingRoomInput): Promise<Room
   });
 
   const canAdmit = () => queue.waiting > 0 && admitPerSecond > 0;
-  const historyLong = () => workflowInfo().continueAsNewSuggested;
+  const maxEvents = input.continueAsNewAfterEvents ?? CONTINUE_AS_NEW_AFTER_EVENTS;
+  const historyLong = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > maxEvents;
   while (!closed && !historyLong()) {
     if (!canAdmit()) {
       const expiry = queue.nextExpiry();
