@@ -123,6 +123,7 @@ const app = createApp({
       hotItems,
       publicBaseUrl: config.publicBaseUrl,
       ticketSecret: config.queueTicketSecret,
+      feeds: roomFeeds,
     }),
   },
 });

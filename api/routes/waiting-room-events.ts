@@ -2,18 +2,18 @@
  * GET /checkout/waiting-room/:itemId/tickets/:ticket/events: the ticket owner's server-sent events.
  * `position` {position, estimatedWaitSeconds} first and whenever it changes, then one of `admitted`
  * {ticket, admittedUntil} or `closed` {reason}, after which the stream ends. Whose ticket it is comes
- * from its signed key (ticket-keys.ts) and where it stands from the item's shared feed (room-feeds.ts):
+ * from its signature (ticket-keys.ts) and where it stands from the item's shared feed (room-feeds.ts):
  * opening a stream costs the room's workflow nothing.
  */
 import { z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
-import { admittedUntilOf, parseTicket } from '../../workflows/waiting-room/queue.js';
+import { admittedUntilOf } from '../../workflows/waiting-room/queue.js';
 import type { RoomView } from '../../workflows/waiting-room/types.js';
 import { ProblemError, problems } from '../problem.js';
 import { newRouter } from '../router.js';
 import { TicketParamsSchema } from '../schemas/waiting-room.js';
 import type { RoomFeeds } from '../waiting-room/room-feeds.js';
-import { isTicketOf } from '../waiting-room/ticket-keys.js';
+import { ticketSequence } from '../waiting-room/ticket-keys.js';
 import { bearerRoute } from './bearer-route.js';
 
 export interface TicketEventDeps {
@@ -67,9 +67,8 @@ export function waitingRoomEventRoutes({
   return newRouter().openapi(ticketEvents, async (c) => {
     const { itemId, ticket } = c.req.valid('param');
     const notYours = () => new ProblemError(problems.notFound(`No ticket ${ticket} of yours for ${itemId}`));
-    const parsed = parseTicket(ticket);
-    if (!parsed || !isTicketOf(ticketSecret, parsed.key, itemId, c.get('customerId'))) throw notYours();
-    const { sequence } = parsed;
+    const sequence = ticketSequence(ticketSecret, ticket, itemId, c.get('customerId'));
+    if (sequence === undefined) throw notYours();
 
     // Subscribe first; views that arrive before the stream opens wait in `latest`.
     let latest: RoomView | undefined;

@@ -1,24 +1,22 @@
 /**
  * The waiting room's side of BEGIN. A cart with no hot item passes. Without a Queue-Ticket, the shopper
  * joins the room of the cart's first hot item (an Update: the ticket is in the workflow's history before
- * the 202) and gets the ticket back. With one, the room is asked about it: only its owner's admitted,
- * unexpired ticket passes; anything else is a 4xx naming why. A room found closed lets BEGIN through.
+ * the 202) and gets a ticket signed to them back. With one, its signature tells whose it is and the room's
+ * latest view (the events streams' feed) where it stands: only its owner's admitted, unexpired ticket
+ * passes; anything else is a 4xx naming why. A room found closed lets BEGIN through.
  */
 import type { Client } from '@temporalio/client';
 import type { OrderLine } from '../../domain/order-lines.js';
-import {
-  joinQueueUpdate,
-  MAX_JOINS,
-  ticketStatusQuery,
-  waitingRoomWorkflowId,
-} from '../../workflows/definitions.js';
-import type { JoinAnswer, TicketStatus } from '../../workflows/waiting-room/types.js';
+import { joinQueueUpdate, MAX_JOINS, waitingRoomWorkflowId } from '../../workflows/definitions.js';
+import { admittedUntilOf } from '../../workflows/waiting-room/queue.js';
+import type { JoinAnswer, RoomView } from '../../workflows/waiting-room/types.js';
 import { ProblemError, problems } from '../problem.js';
 import { waitingRoomEventsPath } from '../schemas/waiting-room.js';
 import { isRefused, updateOrRefusal } from '../workflow-calls.js';
 import type { HotItems } from './hot-items.js';
 import { createJoinBatcher } from './join-batcher.js';
-import { ticketKey } from './ticket-keys.js';
+import type { RoomFeeds } from './room-feeds.js';
+import { shopperKey, signTicket, ticketSequence } from './ticket-keys.js';
 
 export interface QueuedBegin {
   ok: false;
@@ -43,6 +41,7 @@ export interface GateDeps {
   publicBaseUrl: string;
   /** Signs each ticket to its shopper (ticket-keys.ts). */
   ticketSecret: string;
+  feeds: Pick<RoomFeeds, 'current'>;
 }
 
 /** Joins can race a room continuing as new, or a lost workflow task: they are sent again. */
@@ -52,6 +51,7 @@ export function createWaitingRoomGate({
   temporal,
   hotItems,
   publicBaseUrl,
+  feeds,
   ticketSecret,
 }: GateDeps): WaitingRoomGate {
   const room = (itemId: string) => temporal.workflow.getHandle(waitingRoomWorkflowId(itemId));
@@ -65,7 +65,7 @@ export function createWaitingRoomGate({
               {
                 shoppers: customerIds.map((customerId) => ({
                   customerId,
-                  key: ticketKey(ticketSecret, itemId, customerId),
+                  key: shopperKey(ticketSecret, itemId, customerId),
                 })),
               },
             ],
@@ -89,15 +89,6 @@ export function createWaitingRoomGate({
     }
   }
 
-  async function statusOf(itemId: string, ticket: string): Promise<TicketStatus | undefined> {
-    try {
-      return await room(itemId).query(ticketStatusQuery, ticket);
-    } catch (error) {
-      if (!(await isRunning(itemId))) return undefined;
-      throw error;
-    }
-  }
-
   return {
     async check(customerId, lines, queueTicket) {
       const itemId = lines
@@ -111,33 +102,38 @@ export function createWaitingRoomGate({
           hotItems.unmarked(itemId);
           return undefined;
         }
-        const eventsUrl = new URL(waitingRoomEventsPath(itemId, joined.ticket), publicBaseUrl).toString();
-        return { ok: false, reason: 'QUEUED', ticket: joined.ticket, position: joined.position, eventsUrl };
+        const ticket = signTicket(ticketSecret, itemId, customerId, joined.sequence);
+        const eventsUrl = new URL(waitingRoomEventsPath(itemId, ticket), publicBaseUrl).toString();
+        return { ok: false, reason: 'QUEUED', ticket, position: joined.position, eventsUrl };
       }
-      const status = await statusOf(itemId, queueTicket);
-      if (!status) {
+      const sequence = ticketSequence(ticketSecret, queueTicket, itemId, customerId);
+      if (sequence === undefined) {
+        throw new ProblemError(problems.queueTicket('foreign', `Not a ticket of yours for ${itemId}`));
+      }
+      const view = await feeds.current(itemId);
+      if (!view || view.closed) {
         hotItems.unmarked(itemId);
         return undefined;
       }
-      assertAdmits(status, customerId, itemId);
+      assertAdmits(view, sequence);
       return undefined;
     },
   };
 }
 
-function assertAdmits(status: TicketStatus, customerId: string, itemId: string): void {
-  const refuse = (type: Parameters<typeof problems.queueTicket>[0], detail: string) => {
-    throw new ProblemError(problems.queueTicket(type, detail));
-  };
-  if (status.status === 'unknown') refuse('unknown', `Not a ticket of the waiting room of ${itemId}`);
-  if (status.status === 'expired')
-    refuse('expired', 'The ticket was admitted, but its admission window is over');
-  if (status.status !== 'waiting' && status.status !== 'admitted') return;
-  if (status.customerId !== customerId) refuse('foreign', "The ticket is another shopper's");
-  if (status.status === 'waiting') {
-    refuse('waiting', `The ticket is not admitted yet: position ${status.position} in the queue`);
+/** Throws the problem of a ticket (of this shopper, `sequence`) that the room does not admit now. */
+function assertAdmits(view: RoomView, sequence: number): void {
+  const refuse = (type: Parameters<typeof problems.queueTicket>[0], detail: string) =>
+    new ProblemError(problems.queueTicket(type, detail));
+  if (sequence >= view.nextSequence) {
+    throw refuse('unknown', `Not a ticket of the waiting room of ${view.itemId} as it stands`);
   }
-  if (status.status === 'admitted' && status.admittedUntil <= Date.now()) {
-    refuse('expired', 'The ticket was admitted, but its admission window is over');
+  if (sequence >= view.admittedThrough) {
+    const position = sequence - view.admittedThrough + 1;
+    throw refuse('waiting', `The ticket is not admitted yet: position ${position} in the queue`);
+  }
+  const admittedUntil = admittedUntilOf(view.batches, sequence, view.admissionWindowSeconds * 1000);
+  if (admittedUntil === undefined || admittedUntil <= Date.now()) {
+    throw refuse('expired', 'The ticket was admitted, but its admission window is over');
   }
 }

@@ -14,6 +14,11 @@ import type { RoomView } from '../../workflows/waiting-room/types.js';
 export type ViewListener = (view: RoomView) => void;
 
 export interface RoomFeeds {
+  /**
+   * The room's view as of at most two polls ago (one query, shared by concurrent callers, when this
+   * process has none as fresh); undefined when the room's workflow is gone.
+   */
+  current(itemId: string): Promise<RoomView | undefined>;
   /** Calls `onView` with the room's views, the first as soon as one is known. Returns an unsubscribe. */
   subscribe(itemId: string, onView: ViewListener): () => void;
   close(): void;
@@ -34,6 +39,8 @@ export interface RoomFeedsDeps {
 interface Feed {
   listeners: Set<ViewListener>;
   last?: RoomView;
+  /** When `last` was read (Date.now()). */
+  lastAt?: number;
   timer?: NodeJS.Timeout;
   polling: boolean;
 }
@@ -62,6 +69,7 @@ export function createRoomFeeds({
     }
     if (view) {
       feed.last = view;
+      feed.lastAt = Date.now();
       for (const listener of feed.listeners) listener(view);
       if (view.closed) {
         onClosed?.(itemId);
@@ -84,7 +92,29 @@ export function createRoomFeeds({
     feed.timer = setTimeout(() => void poll(itemId, feed), pollMs);
   }
 
+  const reading = new Map<string, Promise<RoomView | undefined>>();
+  async function read(itemId: string): Promise<RoomView | undefined> {
+    try {
+      return await temporal.workflow.getHandle(waitingRoomWorkflowId(itemId)).query(roomViewQuery);
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return undefined;
+      throw error;
+    }
+  }
+
   return {
+    current(itemId) {
+      const feed = feeds.get(itemId);
+      if (feed?.last && (feed.last.closed || Date.now() - (feed.lastAt ?? 0) <= 2 * pollMs)) {
+        return Promise.resolve(feed.last);
+      }
+      let pending = reading.get(itemId);
+      if (!pending) {
+        pending = read(itemId).finally(() => reading.delete(itemId));
+        reading.set(itemId, pending);
+      }
+      return pending;
+    },
     subscribe(itemId, onView) {
       let feed = feeds.get(itemId);
       if (feed?.last?.closed && feed.listeners.size === 0 && isHot(itemId)) feed = undefined;

@@ -104,8 +104,24 @@ describe('api: the waiting room of a hot item', function () {
     assert.equal((await openTicketStream(first.eventsUrl, stranger.token)).status, 404);
     const foreign = await beginRequest(live.platform, stranger, itemId, first.ticket);
     assertProblem(foreign, 403, '/problems/queue-ticket-foreign');
-    const unknown = await beginRequest(live.platform, first.shopper, itemId, '999999-0123456789abcdef');
-    assertProblem(unknown, 422, '/problems/queue-ticket-unknown');
+    const madeUp = await beginRequest(live.platform, first.shopper, itemId, '999999-0123456789abcdef');
+    assertProblem(madeUp, 403, '/problems/queue-ticket-foreign');
+    // A shopper cannot move up the queue by editing the number of their ticket.
+    const edited = `${sequenceOf(first.ticket)}-${second.ticket.split('-')[1]}`;
+    assertProblem(
+      await beginRequest(live.platform, second.shopper, itemId, edited),
+      403,
+      '/problems/queue-ticket-foreign',
+    );
+    assert.equal(
+      (
+        await openTicketStream(
+          new URL(second.eventsUrl.replace(second.ticket, edited)).href,
+          second.shopper.token,
+        )
+      ).status,
+      404,
+    );
     const early = await beginRequest(live.platform, first.shopper, itemId, first.ticket);
     assertProblem(early, 409, '/problems/queue-ticket-waiting');
     const malformed = await beginRequest(live.platform, first.shopper, itemId, 'not-a-ticket');
@@ -146,6 +162,11 @@ describe('api: the waiting room of a hot item', function () {
     assert.equal(direct.status, 201, JSON.stringify(direct.body));
     const again = await api(live.platform, 'DELETE', `/admin/items/${itemId}/hot`, { token: live.operator });
     assertProblem(again, 404, '/problems/not-found');
+    // A room opened again starts a new queue: a ticket of the last one is unknown to it.
+    await markHot(live.platform, live.operator, itemId, 0);
+    const stale = await beginRequest(live.platform, waiting.shopper, itemId, waiting.ticket);
+    assertProblem(stale, 422, '/problems/queue-ticket-unknown');
+    await api(live.platform, 'DELETE', `/admin/items/${itemId}/hot`, { token: live.operator });
     const shopper = await newShopper();
     assertProblem(
       await api(live.platform, 'DELETE', `/admin/items/${itemId}/hot`, { token: shopper.token }),
