@@ -105,7 +105,8 @@ export function createRoomFeeds({
   return {
     current(itemId) {
       const feed = feeds.get(itemId);
-      if (feed?.last && (feed.last.closed || Date.now() - (feed.lastAt ?? 0) <= 2 * pollMs)) {
+      const kept = feed?.last?.closed ? !isHot(itemId) : Date.now() - (feed?.lastAt ?? 0) <= 2 * pollMs;
+      if (feed?.last && kept) {
         return Promise.resolve(feed.last);
       }
       let pending = reading.get(itemId);

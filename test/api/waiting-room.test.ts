@@ -24,12 +24,33 @@ interface Queued {
 
 const sequenceOf = (ticket: string) => Number(ticket.split('-')[0]);
 
-function beginRequest(platform: RunningPlatform, shopper: Shopper, itemId: string, ticket?: string) {
+function beginRequest(
+  platform: RunningPlatform,
+  shopper: Shopper,
+  itemId: string,
+  ticket?: string,
+  headers: Record<string, string> = {},
+) {
   return api(platform, 'POST', '/checkout?op=BEGIN', {
     token: shopper.token,
     body: { cart: [{ itemId, quantity: 1 }] },
-    ...(ticket ? { headers: { 'Queue-Ticket': ticket } } : {}),
+    headers: { ...(ticket ? { 'Queue-Ticket': ticket } : {}), ...headers },
   });
+}
+
+/**
+ * An admitted shopper's BEGIN, sent again when the connection fails (a keep-alive socket the server closed
+ * meanwhile): the Idempotency-Key makes a repeat answer the first one, never reserve twice.
+ */
+async function admittedBegin(platform: RunningPlatform, shopper: Shopper, itemId: string, ticket: string) {
+  const headers = { 'Idempotency-Key': `begin-${ticket}` };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await beginRequest(platform, shopper, itemId, ticket, headers);
+    } catch (error) {
+      if (attempt >= 3) throw error;
+    }
+  }
 }
 
 async function queue(platform: RunningPlatform, itemId: string, shopper?: Shopper): Promise<Queued> {
@@ -233,12 +254,14 @@ describe('api: the waiting room of a hot item', function () {
     );
 
     // Every shopper follows their ticket and BEGINs the moment it is admitted.
-    const begins: { sequence: number; status: number }[] = [];
+    const begins: { sequence: number; status: number; error?: string }[] = [];
     const streams = await inParallel(queued, 100, async (q) => {
       const stream = await openTicketStream(q.eventsUrl, q.shopper.token, (event) => {
         if (event.event !== 'admitted') return;
-        void beginRequest(live.platform, q.shopper, itemId, q.ticket).then((res) =>
-          begins.push({ sequence: sequenceOf(q.ticket), status: res.status }),
+        void admittedBegin(live.platform, q.shopper, itemId, q.ticket).then(
+          (res) => begins.push({ sequence: sequenceOf(q.ticket), status: res.status }),
+          (error: unknown) =>
+            begins.push({ sequence: sequenceOf(q.ticket), status: 0, error: String(error) }),
         );
       });
       assert.equal(stream.status, 200);
@@ -251,7 +274,11 @@ describe('api: the waiting room of a hot item', function () {
     const admitMs = Date.now() - admitStarted;
     const rssAfter = rssMiB(live.platform.processes.get('api')!.pid);
     const admittedCount = outcomes.filter((o) => o?.event === 'admitted').length;
-    while (begins.length < admittedCount) await new Promise((resolve) => setTimeout(resolve, 100));
+    const beginsDeadline = Date.now() + 60_000;
+    while (begins.length < admittedCount && Date.now() < beginsDeadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.equal(begins.length, admittedCount, 'every admitted shopper got an answer to BEGIN');
 
     const told = outcomes.map((o) => o?.event);
     assert.deepEqual(
@@ -275,7 +302,7 @@ describe('api: the waiting room of a hot item', function () {
     const statuses = begins.map((b) => b.status);
     assert.equal(statuses.filter((s) => s === 201).length, UNITS, `${UNITS} reserved`);
     assert.deepEqual(
-      statuses.filter((s) => s !== 201 && s !== 409),
+      begins.filter((b) => b.status !== 201 && b.status !== 409),
       [],
       'every other admitted BEGIN is out of stock',
     );
