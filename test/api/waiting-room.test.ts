@@ -200,15 +200,20 @@ describe('api: the waiting room of a hot item', function () {
     const itemId = await stockedItem(live.db.repos, { 'wh-east': 50 });
     await markHot(live.platform, live.operator, itemId, 0);
     const queued = await inParallel(Array.from({ length: 6 }), 3, () => queue(live.platform, itemId));
+    // Admission under way: the first ticket is in, the others wait.
+    await markHot(live.platform, live.operator, itemId, 1);
+    const head = queued.reduce((a, b) => (sequenceOf(a.ticket) < sequenceOf(b.ticket) ? a : b));
+    const headStream = await openTicketStream(head.eventsUrl, head.shopper.token);
+    assert.equal(lastEvent(await headStream.ended)?.event, 'admitted');
+
     const worker = live.platform.processes.get('order-worker')!;
     const apiProcess = live.platform.processes.get('api')!;
     await worker.crash();
     worker.start();
-    await apiProcess.stop();
+    await apiProcess.crash();
     apiProcess.start();
     await waitForHealthy(live.platform.baseUrl, 60_000);
 
-    await markHot(live.platform, live.operator, itemId, 2);
     const outcomes = await Promise.all(
       queued.map(async ({ shopper, eventsUrl }) => {
         const stream = await openTicketStream(eventsUrl, shopper.token);
@@ -227,7 +232,7 @@ describe('api: the waiting room of a hot item', function () {
       bySequence.every((x, i) => i === 0 || x.until >= bySequence[i - 1]!.until),
       'admitted in ticket order',
     );
-    const begun = await beginRequest(live.platform, queued[0]!.shopper, itemId, queued[0]!.ticket);
+    const begun = await beginRequest(live.platform, head.shopper, itemId, head.ticket);
     assert.equal(begun.status, 201, JSON.stringify(begun.body));
   });
 
@@ -318,6 +323,6 @@ describe('api: the waiting room of a hot item', function () {
         `${rssAfter.toFixed(0)} MiB after`,
     );
     assert.ok(p99 < 5_000, `BEGIN 202 p99 ${p99} ms`);
-    assert.ok(rssBefore < 1_024, `API RSS ${rssBefore} MiB`);
+    assert.ok(Math.max(rssBefore, rssAfter) < 1_024, `API RSS ${rssBefore} and ${rssAfter} MiB`);
   });
 });
