@@ -7,7 +7,8 @@
  * `handlers-answer-first` patch, and `v2-regular-gateway.` ones from further back, before its
  * `gateway-calls-local` patch. Those of the legacy orderWorkflow and its fulfillment
  * child keep a `legacy-v<N>.` prefix (v1 before the `report-suborders-before-notify` patch, v2 after),
- * so every type still registered, and both sides of every patch, are replayed. Mutated copies of each
+ * so every type still registered, and both sides of every patch, are replayed. `waiting-room.` ones are of
+ * waitingRoomWorkflow (scripts/record-waiting-room-history.ts). Mutated copies of each
  * order workflow, with two steps swapped, prove the replay really checks.
  */
 import assert from 'node:assert/strict';
@@ -81,6 +82,10 @@ describe('replay: recorded histories against today’s workflow code', function 
         `the legacy fulfillment child is recorded too (${version})`,
       );
     }
+    assert.ok(
+      names.some((n) => n.startsWith('waiting-room.')),
+      'the waiting room workflow is recorded too',
+    );
     // orderWorkflowV2 before the lost-payment-undone patch: an unpaid order closed as it was.
     for (const branch of ['expiry', 'cancel-before-payment']) {
       assert.ok(
@@ -224,6 +229,13 @@ describe('replay: recorded histories against today’s workflow code', function 
       source.replace('error instanceof ActivityFailure || this.voidRefusedAsLocalStep(error)', 'false'),
     );
     assertDiverged(results, bothTypes(['void-refused-after-capture']));
+  });
+
+  it('fails when the waiting room issues its next timer before its Updates have answered', async () => {
+    const results = await replayMutant('waiting-room/waiting-room-workflow.ts', (source) =>
+      source.replace('  await condition(() => true);\n  return result;', '  return result;'),
+    );
+    assertDiverged(results, ['waiting-room.sold-out']);
   });
 
   it('fails when orderWorkflowV3 asks its history about patches (it recorded no markers)', async () => {

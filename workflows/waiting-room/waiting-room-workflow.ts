@@ -43,6 +43,18 @@ const { availableUnits } = proxyLocalActivities<WaitingRoomActivities>({
   retry: STEP_RETRY,
 });
 
+/**
+ * Waits for `step`, then for one round of condition checks, so that the Updates of the same activation
+ * have answered before the loop issues its next command. Live, an Update's answer goes out first; replay
+ * may hand the workflow the Update and the timer (or step) at once, and without this pause the loop's next
+ * timer would come before the answer: a history the code cannot replay.
+ */
+async function answeredFirst<T>(step: Promise<T>): Promise<T> {
+  const result = await step;
+  await condition(() => true);
+  return result;
+}
+
 export async function waitingRoomWorkflow(input: WaitingRoomInput): Promise<RoomView> {
   const { itemId, admissionWindowSeconds } = input;
   let admitPerSecond = input.admitPerSecond;
@@ -104,14 +116,16 @@ export async function waitingRoomWorkflow(input: WaitingRoomInput): Promise<Room
   while (!closed && !historyLong()) {
     if (!canAdmit()) {
       const expiry = queue.nextExpiry();
-      await condition(
-        () => closed !== undefined || canAdmit() || historyLong(),
-        expiry === undefined ? undefined : Math.max(1, expiry - Date.now()),
+      await answeredFirst(
+        condition(
+          () => closed !== undefined || canAdmit() || historyLong(),
+          expiry === undefined ? undefined : Math.max(1, expiry - Date.now()),
+        ),
       );
     } else {
-      await sleep(ADMISSION_TICK_MS);
+      await answeredFirst(sleep(ADMISSION_TICK_MS));
       if (closed) break;
-      if ((await availableUnits(itemId)) <= 0) {
+      if ((await answeredFirst(availableUnits(itemId))) <= 0) {
         closed = 'sold-out';
         break;
       }
