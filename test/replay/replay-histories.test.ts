@@ -231,13 +231,6 @@ describe('replay: recorded histories against today’s workflow code', function 
     assertDiverged(results, bothTypes(['void-refused-after-capture']));
   });
 
-  it('fails when the waiting room issues its next timer before its Updates have answered', async () => {
-    const results = await replayMutant('waiting-room/waiting-room-workflow.ts', (source) =>
-      source.replace('  await condition(() => true);\n  return result;', '  return result;'),
-    );
-    assertDiverged(results, ['waiting-room.sold-out']);
-  });
-
   it('fails when orderWorkflowV3 asks its history about patches (it recorded no markers)', async () => {
     const results = await replayMutant('order/patches.ts', (source) =>
       source.replace(
