@@ -1,7 +1,7 @@
 /**
  * The waiting room's queue, without Temporal: tickets in arrival order, admitted strictly in that order in
  * batches, and dropped once their admission window is over. Deterministic (the caller passes the time and
- * the random ticket keys), so the workflow can run it and tests can drive it.
+ * the ticket keys), so the workflow can run it and tests can drive it.
  */
 import type { AdmissionBatch, JoinAnswer, QueueState, Ticketholder, TicketStatus } from './types.js';
 
