@@ -8,11 +8,12 @@ import { createFulfillmentActivities } from './fulfillment-activities.js';
 import { createOrderActivities } from './order-activities.js';
 import { createPaymentActivities } from './payment-activities.js';
 import { createSuborderActivities } from './suborder-activities.js';
+import { createWaitingRoomActivities } from './waiting-room-activities.js';
 import { createWarehouseActivities } from './warehouse-activities.js';
 
 /**
  * Everything the order worker runs: the order workflow's steps (V3 and V2), and the legacy orderWorkflow's and its
- * fulfillment child's, which orders started before V2 still call.
+ * fulfillment child's, which orders started before V2 still call; and the waiting rooms' stock reads.
  */
 export function createOrderWorkerActivities(repos: Repositories, gateway: PaymentGateway) {
   return {
@@ -32,6 +33,7 @@ export function createOrderWorkerActivities(repos: Repositories, gateway: Paymen
       stock: repos.stock,
       orders: repos.orders,
     }),
+    ...createWaitingRoomActivities({ stock: repos.stock }),
     ...createSuborderActivities({
       warehouseStock: repos.warehouseStock,
       suborders: repos.suborders,

@@ -11,6 +11,7 @@ import { problemResponse, problems } from './problem.js';
 import { requestContext } from './request-context.js';
 import { requestSpan } from './request-span.js';
 import { newRouter } from './router.js';
+import { adminHotItemRoutes } from './routes/admin-hot-items.js';
 import { adminItemRoutes } from './routes/admin-items.js';
 import { adminOrderCancelRoutes } from './routes/admin-order-cancel.js';
 import { adminOrderRoutes } from './routes/admin-orders.js';
@@ -26,9 +27,12 @@ import { itemStockEventRoutes } from './routes/item-stock-events.js';
 import { type ItemPageBody, itemRoutes } from './routes/items.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { orderRoutes } from './routes/orders.js';
+import { waitingRoomEventRoutes } from './routes/waiting-room-events.js';
 import type { SearchCache } from './search-cache.js';
 import type { StockEvents } from './stock-events.js';
 import { type StorefrontSettings, storefrontRoutes } from './storefront.js';
+import type { HotItems } from './waiting-room/hot-items.js';
+import type { RoomFeeds } from './waiting-room/room-feeds.js';
 
 export interface ApiDeps {
   jwtSecret: string;
@@ -52,8 +56,19 @@ export interface ApiDeps {
   stockHeartbeatMs?: number;
   /** A server span per request when tracing is on (observability/tracing.ts); none without. */
   tracer?: Tracer;
+  /** Waiting rooms of hot items: the operator's routes and the tickets' event streams. */
+  waitingRoom: WaitingRoomDeps;
   /** The storefront at `/`; with `demoLogin`, POST /demo/token too. */
   storefront?: StorefrontSettings;
+}
+
+export interface WaitingRoomDeps {
+  hotItems: HotItems;
+  feeds: RoomFeeds;
+  /** Signs queue tickets to their shoppers. */
+  ticketSecret: string;
+  defaultAdmitPerSecond: number;
+  admissionWindowSeconds: number;
 }
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -126,6 +141,7 @@ export function createApp(deps: ApiDeps) {
   );
   app.route('/', cartRoutes(repos.carts));
   app.route('/', checkoutRoutes({ ...deps.checkout, temporal }, metrics));
+  app.route('/', waitingRoomEventRoutes(deps.waitingRoom));
   app.route('/', paymentRoutes({ ...deps.checkout, temporal }));
   app.route('/', orderRoutes(repos.orders));
   const onCatalogChange = async () => {
@@ -133,6 +149,15 @@ export function createApp(deps: ApiDeps) {
   };
   app.route('/', adminItemRoutes({ ...repos, onCatalogChange }));
   app.route('/', adminWarehouseRoutes({ ...repos, onCatalogChange }));
+  app.route(
+    '/',
+    adminHotItemRoutes({
+      ...deps.waitingRoom,
+      temporal,
+      catalog: repos.catalog,
+      orderTaskQueue: deps.checkout.orderTaskQueue,
+    }),
+  );
   app.route('/', adminOrderRoutes(repos.orders));
   app.route('/', adminOrderCancelRoutes(temporal));
   app.route('/', adminSuborderRoutes(temporal));

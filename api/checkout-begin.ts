@@ -25,6 +25,7 @@ import type { BeginCheckoutResult } from '../workflows/types.js';
 import { beginFingerprint, orderIdForKey } from './idempotency.js';
 import { ProblemError, problems } from './problem.js';
 import type { Admission, StockAdmission } from './stock-admission.js';
+import type { QueuedBegin, WaitingRoomGate } from './waiting-room/gate.js';
 
 export interface BeginDeps {
   temporal: Client;
@@ -36,12 +37,16 @@ export interface BeginDeps {
   cartOf(customerId: string): Promise<OrderLine[]>;
   /** Lets a checkout through to its workflow while its items' units cover it, or names what is short. */
   admission: Pick<StockAdmission, 'admit'>;
+  /** Queues the BEGINs of hot items (none: no waiting rooms). */
+  waitingRoom?: WaitingRoomGate;
 }
 
 export interface BeginRequest {
   customerId: string;
   cart: OrderLine[] | undefined;
   idempotencyKey: string | undefined;
+  /** The Queue-Ticket header: an admitted ticket of the waiting room of a hot item in the cart. */
+  queueTicket?: string | undefined;
 }
 
 const BEGIN_UPDATE_ID = 'begin-checkout';
@@ -50,10 +55,15 @@ export function newOrderId(): string {
   return `ord_${randomUUID().replaceAll('-', '')}`;
 }
 
-export async function beginCheckout(deps: BeginDeps, request: BeginRequest): Promise<BeginCheckoutResult> {
+export async function beginCheckout(
+  deps: BeginDeps,
+  request: BeginRequest,
+): Promise<BeginCheckoutResult | QueuedBegin> {
   const { customerId, cart, idempotencyKey } = request;
   if (idempotencyKey === undefined) {
     const lines = await linesFor(deps, request);
+    const queued = await deps.waitingRoom?.check(customerId, lines, request.queueTicket);
+    if (queued) return queued;
     const orderId = newOrderId();
     const admission = await deps.admission.admit(orderId, lines);
     if (!admission.ok) return outOfStock(admission);
@@ -74,6 +84,8 @@ export async function beginCheckout(deps: BeginDeps, request: BeginRequest): Pro
     if (recorded) return recorded;
     throw error;
   }
+  const queued = await deps.waitingRoom?.check(customerId, lines, request.queueTicket);
+  if (queued) return queued;
   const admission = await deps.admission.admit(orderId, lines);
   if (!admission.ok) {
     // A repeat of this key may miss exactly the units its first request holds: answer from that request.

@@ -17,6 +17,9 @@ import { createRedisSearchCache } from './redis-search-cache.js';
 import type { ItemPageBody } from './routes/items.js';
 import { createMemorySearchCache } from './search-cache.js';
 import { createStockEvents } from './stock-events.js';
+import { createWaitingRoomGate } from './waiting-room/gate.js';
+import { createHotItems } from './waiting-room/hot-items.js';
+import { createRoomFeeds } from './waiting-room/room-feeds.js';
 
 const config = loadConfig();
 const logger = createLogger('api', config.logLevel);
@@ -57,6 +60,15 @@ if (searchCache) {
       logger.warn('search cache: stock changes not watched yet', { error: loggableError(error) }),
     );
 }
+const hotItems = createHotItems({ temporal, orderTaskQueue: config.temporal.orderTaskQueue, logger });
+await hotItems.start();
+const roomFeeds = createRoomFeeds({
+  temporal,
+  logger,
+  pollMs: config.waitingRoom.pollMs,
+  onClosed: hotItems.unmarked,
+  isHot: hotItems.isHot,
+});
 // The API only tokenizes cards (the shopper-facing half of the gateway); the order worker moves money.
 const gateway = createSimulatedGateway({
   ledger: repos.payments,
@@ -74,6 +86,13 @@ const app = createApp({
   stockEvents,
   searchCache,
   tracer: tracing?.tracer,
+  waitingRoom: {
+    hotItems,
+    feeds: roomFeeds,
+    ticketSecret: config.queueTicketSecret,
+    defaultAdmitPerSecond: config.waitingRoom.admitPerSecond,
+    admissionWindowSeconds: config.waitingRoom.admissionWindowSeconds,
+  },
   storefront: {
     demoLogin: config.demoLogin,
     temporalUiUrl: config.temporalUiUrl,
@@ -88,16 +107,25 @@ const app = createApp({
       nodes: () => describeNodes(shard.url),
     })),
   ],
-  checkout: checkoutDeps(
-    {
-      orderTaskQueue: config.temporal.orderTaskQueue,
-      warehouseTaskQueue: config.temporal.warehouseTaskQueue,
-      reservationTtlSeconds: config.reservationTtlSeconds,
+  checkout: {
+    ...checkoutDeps(
+      {
+        orderTaskQueue: config.temporal.orderTaskQueue,
+        warehouseTaskQueue: config.temporal.warehouseTaskQueue,
+        reservationTtlSeconds: config.reservationTtlSeconds,
+        publicBaseUrl: config.publicBaseUrl,
+      },
+      repos,
+      gateway,
+    ),
+    waitingRoom: createWaitingRoomGate({
+      temporal,
+      hotItems,
       publicBaseUrl: config.publicBaseUrl,
-    },
-    repos,
-    gateway,
-  ),
+      ticketSecret: config.queueTicketSecret,
+      feeds: roomFeeds,
+    }),
+  },
 });
 
 const server = serve({ fetch: app.fetch, port: config.apiPort, hostname: config.apiHost }, (info) => {
@@ -107,6 +135,8 @@ const server = serve({ fetch: app.fetch, port: config.apiPort, hostname: config.
 async function close(signal: string): Promise<void> {
   logger.info('api stopping', { signal });
   server.close();
+  hotItems.close();
+  roomFeeds.close();
   await stockEvents.close();
   await searchCache?.close();
   await Promise.allSettled([connection.close(), shards.close(), tracing?.shutdown()]);

@@ -39,6 +39,14 @@ export class ProblemError extends Error {
   }
 }
 
+const QUEUE_TICKET_TITLES = {
+  unknown: 'Unknown queue ticket',
+  foreign: "Another shopper's queue ticket",
+  waiting: 'Queue ticket not admitted yet',
+  expired: 'Queue ticket expired',
+} as const;
+const QUEUE_TICKET_STATUS = { unknown: 422, foreign: 403, waiting: 409, expired: 410 } as const;
+
 const problem =
   (type: string, title: string, status: ContentfulStatusCode) =>
   (detail: string, extensions: Record<string, unknown> = {}): Problem => ({
@@ -109,6 +117,15 @@ export const problems = {
       { lines },
     ),
   conflict: problem('conflict', 'Conflict', 409),
+  /** A Queue-Ticket that cannot open BEGIN of a hot item: `type` names why. */
+  queueTicket: (type: keyof typeof QUEUE_TICKET_STATUS, detail: string): Problem =>
+    problem(
+      `queue-ticket-${type}`,
+      QUEUE_TICKET_TITLES[type],
+      QUEUE_TICKET_STATUS[type],
+    )(detail, {
+      fields: [{ field: 'Queue-Ticket', message: detail }],
+    }),
   expired: problem('expired', 'Expired', 410),
   idempotencyKeyReused: (detail: string, field: string): Problem =>
     problem(

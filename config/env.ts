@@ -101,6 +101,27 @@ export const ENV_VARS = [
     optional: true,
   },
   {
+    name: 'WAITING_ROOM_ADMIT_PER_SECOND',
+    default: '20',
+    description:
+      "Shoppers a hot item's waiting room admits per second when `POST /admin/items/:itemId/hot` names no `admitPerSecond`",
+    usedBy: ['api'],
+  },
+  {
+    name: 'WAITING_ROOM_ADMISSION_SECONDS',
+    default: '120',
+    description:
+      'How long an admitted queue ticket lets its owner BEGIN (`admittedUntil`); unused, it expires then. Fixed in a waiting room when it opens',
+    usedBy: ['api'],
+  },
+  {
+    name: 'WAITING_ROOM_POLL_MS',
+    default: '500',
+    description:
+      "How often each API process reads a hot item's queue (one Temporal query per item, whatever the number of shoppers) to push positions to its SSE streams",
+    usedBy: ['api'],
+  },
+  {
     name: 'JWT_MAX_LIFETIME_SECONDS',
     default: '86400',
     description:
@@ -502,6 +523,8 @@ export interface AppConfig {
   temporalUiUrl: string;
   /** Signs pagination cursors; derived from JWT_SECRET so every API replica agrees without another secret. */
   cursorSecret: string;
+  /** Signs queue tickets to their shopper, derived from JWT_SECRET likewise. */
+  queueTicketSecret: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** OTLP/HTTP base URL traces go to; undefined: tracing off. */
   otlpEndpoint: string | undefined;
@@ -509,6 +532,7 @@ export interface AppConfig {
   searchCache: { ttlSeconds: number; maxEntries: number; redisUrl: string | undefined };
   /** The analytics warehouse file and how often it is exported into (0: never). */
   analytics: { dbPath: string; exportIntervalSeconds: number };
+  waitingRoom: { admitPerSecond: number; admissionWindowSeconds: number; pollMs: number };
 }
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -566,6 +590,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     cursorSecret: createHmac('sha256', readVar('JWT_SECRET', env))
       .update('pagination-cursor')
       .digest('base64url'),
+    queueTicketSecret: createHmac('sha256', readVar('JWT_SECRET', env))
+      .update('queue-ticket')
+      .digest('base64url'),
     logLevel: logLevel as AppConfig['logLevel'],
     otlpEndpoint: httpUrl('OTEL_EXPORTER_OTLP_ENDPOINT', env),
     searchCache: {
@@ -576,6 +603,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     analytics: {
       dbPath: readVar('ANALYTICS_DB_PATH', env),
       exportIntervalSeconds: wholeNumber('ANALYTICS_EXPORT_INTERVAL_SECONDS', env),
+    },
+    waitingRoom: {
+      admitPerSecond: positiveInt('WAITING_ROOM_ADMIT_PER_SECOND', env),
+      admissionWindowSeconds: positiveInt('WAITING_ROOM_ADMISSION_SECONDS', env),
+      pollMs: positiveInt('WAITING_ROOM_POLL_MS', env),
     },
   };
 }

@@ -9,6 +9,7 @@ import type {
   SuborderEvent,
   SuborderState,
 } from './types.js';
+import type { JoinAnswer, JoinRequest, RoomView, TicketStatus } from './waiting-room/types.js';
 
 /** The type BEGIN starts. Orders of the older types below keep running on the same message names. */
 export const ORDER_WORKFLOW_TYPE = 'orderWorkflowV3';
@@ -41,3 +42,20 @@ export const suborderEventSignal =
   defineSignal<[{ kind: 'SHIP' | 'DELIVER' | 'CANCEL'; suborderId?: string }]>('suborderEvent');
 export const fulfillmentProgressSignal =
   defineSignal<[{ suborders: SuborderState[] }]>('fulfillmentProgress');
+
+// Waiting room of a hot item: one workflow per item, shoppers queue for admission to BEGIN.
+export const WAITING_ROOM_WORKFLOW_TYPE = 'waitingRoomWorkflow';
+export const waitingRoomWorkflowId = (itemId: string): string => `waiting-room-${itemId}`;
+/**
+ * Shoppers take tickets (or get theirs back), one answer per customer id in order; answered once the
+ * tickets are in the workflow's history.
+ */
+export const joinQueueUpdate = defineUpdate<JoinAnswer[], [JoinRequest]>('joinQueue');
+/** Shoppers one join Update may carry. */
+export const MAX_JOINS = 1_000;
+/** An operator marks the item hot again, possibly with another rate; answers the room as it stands. */
+export const configureRoomUpdate = defineUpdate<RoomView, [{ admitPerSecond: number }]>('configureRoom');
+/** An operator ends the waiting room: everyone waiting is told `ended`. */
+export const endRoomUpdate = defineUpdate<RoomView, []>('endRoom');
+export const roomViewQuery = defineQuery<RoomView>('roomView');
+export const ticketStatusQuery = defineQuery<TicketStatus, [string]>('ticketStatus');

@@ -25,6 +25,7 @@ import {
   OrderReferenceSchema,
 } from '../schemas/checkout.js';
 import { bearerSecurity, jsonContent, problemResponses } from '../schemas/common.js';
+import { QUEUE_TICKET_HEADER, QueuedBeginResponseSchema } from '../schemas/waiting-room.js';
 import { parseJsonBody } from '../validation.js';
 import { isRefused, updateOrRefusal, WORKFLOW_CLOSED } from '../workflow-calls.js';
 
@@ -51,6 +52,11 @@ const checkout = createRoute({
       '409 `/problems/conflict` once anything has shipped.',
     '',
     "Another customer's order is a 404.",
+    '',
+    'A cart with a hot item (`POST /admin/items/{itemId}/hot`) waits in its waiting room: BEGIN answers 202 ' +
+      'with a `ticket` and its `eventsUrl`; once the events say `admitted`, BEGIN again with the header ' +
+      "`Queue-Ticket` before `admittedUntil`. A ticket that is unknown (422), another shopper's (403), not " +
+      'admitted yet (409) or expired (410) is a `/problems/queue-ticket-…` problem.',
   ].join('\n'),
   security: bearerSecurity,
   request: {
@@ -74,6 +80,10 @@ const checkout = createRoute({
   responses: {
     200: jsonContent(OrderOutcomeSchema, 'SUBMIT: placed (`PENDING`); CANCEL: `CANCELLED`'),
     201: jsonContent(BeginCheckoutResponseSchema, 'BEGIN: stock reserved until `expiresAt`'),
+    202: jsonContent(
+      QueuedBeginResponseSchema,
+      'BEGIN of a hot item without an admitted `Queue-Ticket`: a place in its waiting room',
+    ),
     402: jsonContent(OrderOutcomeSchema, 'SUBMIT: the card was declined (`PAYMENT_FAILED`)'),
     409: {
       description:
@@ -84,7 +94,7 @@ const checkout = createRoute({
       },
     },
     410: jsonContent(OrderOutcomeSchema, 'SUBMIT: the reservation expired (`EXPIRED`)'),
-    ...problemResponses(400, 401, 404, 413, 415, 422, 503),
+    ...problemResponses(400, 401, 403, 404, 413, 415, 422, 503),
   },
 });
 
@@ -143,11 +153,16 @@ export function checkoutRoutes(deps: CheckoutDeps, metrics: ApiMetrics) {
         c,
         BeginCheckoutRequestSchema,
       );
-      const result = await beginCheckout(deps, { customerId, cart: body.cart, idempotencyKey });
+      const queueTicket = c.req.valid('header')[QUEUE_TICKET_HEADER];
+      const result = await beginCheckout(deps, { customerId, cart: body.cart, idempotencyKey, queueTicket });
       metrics.orderOutcomes.inc({ op, outcome: result.ok ? 'RESERVED' : result.reason });
       if (result.ok) {
         const { orderId, paymentUrl, expiresAt } = result;
         return c.json({ orderId, paymentUrl, expiresAt }, 201);
+      }
+      if (result.reason === 'QUEUED') {
+        const { ticket, position, eventsUrl } = result;
+        return c.json({ ticket, position, eventsUrl }, 202);
       }
       if (result.reason === 'UNKNOWN_ITEMS') {
         const position = (itemId: string) => body.cart?.findIndex((l) => l.itemId === itemId) ?? -1;

@@ -4,6 +4,7 @@ import { ORDER_STATUSES } from '../../domain/order-status.js';
 import { CartLineSchema } from './cart.js';
 import { OrderIdSchema } from './common.js';
 import { text } from './text.js';
+import { QUEUE_TICKET_HEADER, QueueTicketSchema } from './waiting-room.js';
 
 export const MAX_CHECKOUT_LINES = 100;
 
@@ -30,6 +31,9 @@ export const CheckoutQuerySchema = z.strictObject({
 export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
 
 export const CheckoutHeadersSchema = z.object({
+  [QUEUE_TICKET_HEADER]: QueueTicketSchema.optional().openapi({
+    description: 'BEGIN of a hot item: the admitted ticket of its waiting room',
+  }),
   [IDEMPOTENCY_KEY_HEADER]: text()
     .regex(/^[\x21-\x7e]{1,255}$/, '1–255 visible ASCII characters')
     .optional()

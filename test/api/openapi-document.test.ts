@@ -23,6 +23,7 @@ function buildApp() {
     checkout: {} as never,
     repositories: {} as never,
     stockEvents: {} as never,
+    waitingRoom: {} as never,
   });
 }
 

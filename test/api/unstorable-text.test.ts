@@ -51,6 +51,9 @@ const BASELINES: Record<string, Baseline[]> = {
       body: { paymentDetails: CARD_OK, shippingAddress: ADDRESS },
     },
   ],
+  'GET /checkout/waiting-room/{itemId}/tickets/{ticket}/events': [
+    { as: 'shopper', path: { itemId: ITEM, ticket: '1-0123456789abcdef' } },
+  ],
   'GET /orders': [{ as: 'shopper', query: { cursor: 'abc', limit: '5', since: '2025-01-01T00:00:00Z' } }],
   'GET /orders/{orderId}': [{ as: 'shopper', path: { orderId: ORD } }],
   'POST /admin/items': [
@@ -65,6 +68,8 @@ const BASELINES: Record<string, Baseline[]> = {
       },
     },
   ],
+  'POST /admin/items/{itemId}/hot': [{ as: 'operator', path: { itemId: ITEM }, body: { admitPerSecond: 5 } }],
+  'DELETE /admin/items/{itemId}/hot': [{ as: 'operator', path: { itemId: ITEM } }],
   'GET /admin/warehouses': [{ as: 'operator' }],
   'POST /admin/warehouses/{warehouseId}/stock': [
     {

@@ -101,6 +101,8 @@ describe('e2e: one order traced from HTTP through its workflow and activities to
       temporal: new Client({ connection, interceptors: clientTracingInterceptors(tracing) }),
       repositories: repos,
       stockEvents,
+      // No item is hot here: the waiting room's routes are never called.
+      waitingRoom: {} as never,
       tracer: tracing.tracer,
       checkout: checkoutDeps(
         {

@@ -8,8 +8,9 @@
  * `gateway-calls-local` patch. Those of the legacy orderWorkflow and its fulfillment
  * child keep a `legacy-v<N>.` prefix (v1 before the `report-suborders-before-notify` patch, v2 after),
  * so every type still registered, and both sides of every patch, are replayed; `analytics.` ones are of
- * analyticsExportWorkflow (`scripts/record-analytics-history.ts`). Mutated copies of each workflow, with two
- * steps swapped, prove the replay really checks.
+ * analyticsExportWorkflow (`scripts/record-analytics-history.ts`), `waiting-room.` ones of waitingRoomWorkflow
+ * (`scripts/record-waiting-room-history.ts`). Mutated copies of the workflows, with two steps swapped, prove
+ * the replay really checks.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -82,6 +83,10 @@ describe('replay: recorded histories against today’s workflow code', function 
         `the legacy fulfillment child is recorded too (${version})`,
       );
     }
+    assert.ok(
+      names.some((n) => n.startsWith('waiting-room.')),
+      'the waiting room workflow is recorded too',
+    );
     // orderWorkflowV2 before the lost-payment-undone patch: an unpaid order closed as it was.
     for (const branch of ['expiry', 'cancel-before-payment']) {
       assert.ok(
