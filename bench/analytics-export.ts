@@ -1,24 +1,12 @@
-/**
- * `node --import tsx bench/analytics-export.ts [--orders 20000] [--items 5000]`
- *
- * On a throwaway shard holding a seeded catalog and `orders` charged orders (two lines with their committed
- * reservations, an authorization and a capture, and a suborder each): how long `npm run verify`'s checks take, and how long the analytics export
- * takes to copy everything, to run again with nothing new (it reads the last REREAD_WINDOW_MS again), and to
- * pick up 1% of the orders changed. Prints the figures and exits.
- */
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { exportShard, type ShardExportCounts } from '../analytics/shard-export.js';
 import { openWarehouse } from '../analytics/warehouse.js';
 import { checkHeldStock } from '../db/held-stock-check.js';
 import { runInvariantChecks } from '../db/invariants.js';
-import { migrateShards } from '../db/migrate.js';
 import { demoItemId, seedDemoCatalog } from '../db/seed-demo-catalog.js';
-import { createShardSet, type Shard } from '../db/shard-set.js';
-import { parseProvider } from '../scripts/lib/postgres-binaries.js';
-import { ShardCluster } from '../scripts/lib/shard-cluster.js';
+import type { Shard } from '../db/shard-set.js';
+import { startThrowawayShard } from './lib/throwaway-shard.js';
 
 const { values } = parseArgs({
   options: { orders: { type: 'string', default: '20000' }, items: { type: 'string', default: '5000' } },
@@ -63,19 +51,8 @@ const describe = (counts: ShardExportCounts) =>
     .join(', ');
 
 async function main(): Promise<void> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'order-platform-bench-'));
-  fs.chmodSync(dir, 0o755);
-  console.log(`starting a throwaway shard in ${dir}`);
-  const cluster = await ShardCluster.start({
-    count: 1,
-    baseDir: dir,
-    fallbackDir: dir,
-    provider: parseProvider(process.env['PG_PROVIDER']),
-    durable: false,
-  });
-  const shardSet = createShardSet({ shardUrls: cluster.urls, poolSize: 4, connectTimeoutSeconds: 5 });
+  const { shardSet, dir, stop } = await startThrowawayShard(4);
   try {
-    await migrateShards(cluster.urls);
     const [, seedSeconds] = await timed(async () => {
       await seedDemoCatalog(shardSet, { items: ITEMS });
       await seedOrders(shardSet.shards[0]!);
@@ -106,9 +83,7 @@ async function main(): Promise<void> {
       warehouse.close();
     }
   } finally {
-    await shardSet.close();
-    await cluster.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await stop();
   }
 }
 

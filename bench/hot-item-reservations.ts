@@ -1,22 +1,10 @@
-/**
- * `node --import tsx bench/hot-item-reservations.ts [--runs 5] [--reservers 1000] [--pool 100]`
- *
- * One hot item with as many units as reservers, all reserving one unit at once through one pool:
- * the repository's reservation (one statement: the keyed effect row and the conditional decrement) against a
- * baseline plain `UPDATE stock SET available = available - 1 WHERE available >= 1`. Starts its own
- * throwaway PostgreSQL shard, prints medians of several runs, and exits.
- */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { migrateShards } from '../db/migrate.js';
 import { createCatalogRepository } from '../db/repositories/catalog-repository.js';
 import { createStockRepository } from '../db/repositories/stock-repository.js';
 import { createWarehouseRepository } from '../db/repositories/warehouse-repository.js';
-import { createShardSet, type ShardSet } from '../db/shard-set.js';
-import { parseProvider } from '../scripts/lib/postgres-binaries.js';
-import { ShardCluster } from '../scripts/lib/shard-cluster.js';
+import type { ShardSet } from '../db/shard-set.js';
+import { median, percentile } from './lib/sample-stats.js';
+import { startThrowawayShard } from './lib/throwaway-shard.js';
 
 const { values } = parseArgs({
   options: {
@@ -35,15 +23,6 @@ interface RunResult {
   p99Ms: number;
   succeeded: number;
 }
-
-const median = (xs: number[]) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
-
-const percentile = (xs: number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.ceil((p / 100) * xs.length) - 1]!;
 
 async function hotItem(shardSet: ShardSet, label: string): Promise<string> {
   const itemId = `hot-${label}-${process.hrtime.bigint()}`;
@@ -116,19 +95,8 @@ async function baselineRun(shardSet: ShardSet, run: number): Promise<RunResult> 
 }
 
 async function main(): Promise<void> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'order-platform-bench-'));
-  fs.chmodSync(dir, 0o755);
-  console.log(`starting a throwaway shard in ${dir}`);
-  const cluster = await ShardCluster.start({
-    count: 1,
-    baseDir: dir,
-    fallbackDir: dir,
-    provider: parseProvider(process.env['PG_PROVIDER']),
-    durable: false,
-  });
-  const shardSet = createShardSet({ shardUrls: cluster.urls, poolSize: POOL, connectTimeoutSeconds: 5 });
+  const { shardSet, stop } = await startThrowawayShard(POOL);
   try {
-    await migrateShards(cluster.urls);
     await createWarehouseRepository({ shardSet }).upsertWarehouses([
       { warehouseId: 'bench-wh', name: 'Bench', region: 'bench', latitude: 0, longitude: 0 },
     ]);
@@ -163,9 +131,7 @@ async function main(): Promise<void> {
       `repository / baseline throughput: ${(repoRow['reservations/s (median)'] / baseRow['reservations/s (median)']).toFixed(2)}`,
     );
   } finally {
-    await shardSet.close();
-    await cluster.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await stop();
   }
 }
 

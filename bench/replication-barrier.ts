@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { awaitReplicated } from '../db/replicas/replication-barrier.js';
 import { createShardSet, type Shard } from '../db/shard-set.js';
 import { HaShardCluster } from '../scripts/lib/auto-failover/ha-shard-cluster.js';
+import { median, percentile } from './lib/sample-stats.js';
 
 const { values } = parseArgs({
   options: {
@@ -31,14 +32,6 @@ interface RunResult {
   p50Ms: number;
   p99Ms: number;
 }
-
-const median = (xs: number[]) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
-const percentile = (xs: number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.ceil((p / 100) * xs.length) - 1]!;
 
 async function run(shard: Shard, keyPrefix: string, barrier: boolean): Promise<RunResult> {
   const latencies: number[] = [];

@@ -1,24 +1,10 @@
-/**
- * `node --import tsx bench/search-cache.ts [--items 100000] [--runs 3] [--concurrency 16] [--seconds 5]`
- *
- * GET /items over a catalog of `--items` items, through the real route in process (no socket), popular
- * searches asked again and again by `--concurrency` callers for `--seconds`: once without the search cache
- * (every search reads the shard) and once with the in-process cache (the first ask of each search is a miss,
- * then hits). Prints requests/s and p99 latency, medians of `--runs` runs. Starts its own throwaway
- * PostgreSQL shard and exits.
- */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { type ItemPageBody, itemRoutes } from '../api/routes/items.js';
 import { createMemorySearchCache } from '../api/search-cache.js';
-import { migrateShards } from '../db/migrate.js';
 import { createCatalogRepository, type NewItem } from '../db/repositories/catalog-repository.js';
 import { createWarehouseRepository } from '../db/repositories/warehouse-repository.js';
-import { createShardSet } from '../db/shard-set.js';
-import { parseProvider } from '../scripts/lib/postgres-binaries.js';
-import { ShardCluster } from '../scripts/lib/shard-cluster.js';
+import { median, percentile } from './lib/sample-stats.js';
+import { startThrowawayShard } from './lib/throwaway-shard.js';
 
 const { values } = parseArgs({
   options: {
@@ -59,14 +45,6 @@ function catalogItem(i: number): NewItem {
   };
 }
 
-const median = (xs: number[]) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
-const percentile = (xs: number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.ceil((p / 100) * xs.length) - 1]!;
-
 interface RunResult {
   perSecond: number;
   p99Ms: number;
@@ -95,19 +73,8 @@ async function load(app: ReturnType<typeof itemRoutes>): Promise<RunResult> {
 }
 
 async function main(): Promise<void> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'order-platform-bench-'));
-  fs.chmodSync(dir, 0o755);
-  console.log(`starting a throwaway shard in ${dir}`);
-  const cluster = await ShardCluster.start({
-    count: 1,
-    baseDir: dir,
-    fallbackDir: dir,
-    provider: parseProvider(process.env['PG_PROVIDER']),
-    durable: false,
-  });
-  const shardSet = createShardSet({ shardUrls: cluster.urls, poolSize: 10, connectTimeoutSeconds: 5 });
+  const { shardSet, stop } = await startThrowawayShard(10);
   try {
-    await migrateShards(cluster.urls);
     await createWarehouseRepository({ shardSet }).upsertWarehouses([
       { warehouseId: 'bench-wh', name: 'Bench', region: 'bench', latitude: 0, longitude: 0 },
     ]);
@@ -144,9 +111,7 @@ async function main(): Promise<void> {
       row('in-process search cache', cached),
     ]);
   } finally {
-    await shardSet.close();
-    await cluster.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await stop();
   }
 }
 
